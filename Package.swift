@@ -43,10 +43,17 @@ let package = Package(
             dependencies: ["Scheduling", "SchedulingTesting"],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "PipelinesTests", dependencies: ["Pipelines"]),
         .testTarget(
             name: "SchedulerCommandTests",
-            dependencies: ["SchedulerCommand", "Scheduling"],
+            dependencies: [
+                "SchedulerCommand",
+                "Scheduling",
+                .product(
+                    name: "ArgumentParser",
+                    package: "swift-argument-parser",
+                    condition: .when(traits: ["CLI"])
+                ),
+            ],
             exclude: ["Fixtures"]
         ),
     ],

@@ -48,7 +48,7 @@ extension CronExpression {
         let hour = spec(.hour)!
         if hour.text != "*" { phrases.append(phrase(for: hour, unit: "hour")) }
         let text = phrases.joined(separator: " past ")
-        return text.prefix(1).uppercased() + text.dropFirst()
+        return text.hasPrefix("every") ? "Every" + text.dropFirst(5) : "At " + text
     }
 
     private func dayPhrase() -> String? {
