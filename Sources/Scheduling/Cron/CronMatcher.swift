@@ -47,8 +47,12 @@ struct CronMatcher: Sendable, Hashable {
         let length = CivilDate.daysInMonth(year: year, month: month)
         let valid: UInt64 = (UInt64(1) << UInt64(length + 1)) - 2
         if matchesEveryDay { return valid }
-        let firstDay = CivilDate(year: year, month: month, day: 1).daysSinceEpoch
-        let firstWeekday = CivilDate.weekday(daysSinceEpoch: firstDay)
+        let needsWeekday =
+            lastWeekdayOfMonth || nearestWeekdays != 0 || daysOfWeek != 0x7F || lastDaysOfWeek != 0
+            || nthDaysOfWeek != 0
+        let firstWeekday =
+            needsWeekday
+            ? CivilDate.weekday(daysSinceEpoch: CivilDate(year: year, month: month, day: 1).daysSinceEpoch) : 0
 
         var byDate = daysOfMonth & valid
         if lastDayOfMonth { byDate |= 1 << UInt64(length) }
@@ -67,9 +71,13 @@ struct CronMatcher: Sendable, Hashable {
         }
 
         var byWeekday: UInt64 = 0
-        let weekdayBits = daysOfWeek | lastDaysOfWeek | nthDaysOfWeek
-        if weekdayBits != 0 {
-            for weekday in 0..<7 {
+        if daysOfWeek == 0x7F {
+            byWeekday = valid
+        } else {
+            var weekdays = daysOfWeek | lastDaysOfWeek | Self.weekdaysOf(nth: nthDaysOfWeek)
+            while weekdays != 0 {
+                let weekday = weekdays.trailingZeroBitCount
+                weekdays &= weekdays - 1
                 let first = 1 + (weekday - firstWeekday + 7) % 7
                 let all = (Self.weekdayPattern << UInt64(first - 1)) & valid
                 if daysOfWeek & (1 << UInt64(weekday)) != 0 { byWeekday |= all }
@@ -83,6 +91,12 @@ struct CronMatcher: Sendable, Hashable {
             }
         }
         return dayFieldsIntersect ? byDate & byWeekday : byDate | byWeekday
+    }
+
+    /// The weekdays that appear in any `d#n` item.
+    @inline(__always)
+    static func weekdaysOf(nth bits: UInt64) -> UInt64 {
+        (bits | bits >> 8 | bits >> 16 | bits >> 24 | bits >> 32) & 0x7F
     }
 
     /// The Quartz `nW` rule: the weekday nearest to `day`, never leaving the month.

@@ -28,35 +28,41 @@ struct CronParsingTests {
     }
 
     @Test func rangeAndList() throws {
-        #expect(try fires("0 9-10,14 * * *", count: 4) == [
-            "2026-01-01T09:00:00Z", "2026-01-01T10:00:00Z", "2026-01-01T14:00:00Z", "2026-01-02T09:00:00Z",
-        ])
+        #expect(
+            try fires("0 9-10,14 * * *", count: 4) == [
+                "2026-01-01T09:00:00Z", "2026-01-01T10:00:00Z", "2026-01-01T14:00:00Z", "2026-01-02T09:00:00Z",
+            ])
     }
 
     @Test func steps() throws {
-        #expect(try fires("*/20 0 * * *", count: 4) == [
-            "2026-01-01T00:20:00Z", "2026-01-01T00:40:00Z", "2026-01-02T00:00:00Z", "2026-01-02T00:20:00Z",
-        ])
-        #expect(try fires("10-30/10 0 * * *", count: 3) == [
-            "2026-01-01T00:10:00Z", "2026-01-01T00:20:00Z", "2026-01-01T00:30:00Z",
-        ])
+        #expect(
+            try fires("*/20 0 * * *", count: 4) == [
+                "2026-01-01T00:20:00Z", "2026-01-01T00:40:00Z", "2026-01-02T00:00:00Z", "2026-01-02T00:20:00Z",
+            ])
+        #expect(
+            try fires("10-30/10 0 * * *", count: 3) == [
+                "2026-01-01T00:10:00Z", "2026-01-01T00:20:00Z", "2026-01-01T00:30:00Z",
+            ])
         // a/s is a-max/s.
-        #expect(try fires("50/5 0 * * *", count: 3) == [
-            "2026-01-01T00:50:00Z", "2026-01-01T00:55:00Z", "2026-01-02T00:50:00Z",
-        ])
+        #expect(
+            try fires("50/5 0 * * *", count: 3) == [
+                "2026-01-01T00:50:00Z", "2026-01-01T00:55:00Z", "2026-01-02T00:50:00Z",
+            ])
     }
 
     @Test func seconds() throws {
-        #expect(try fires("*/20 * * * * *", count: 3) == [
-            "2026-01-01T00:00:20Z", "2026-01-01T00:00:40Z", "2026-01-01T00:01:00Z",
-        ])
+        #expect(
+            try fires("*/20 * * * * *", count: 3) == [
+                "2026-01-01T00:00:20Z", "2026-01-01T00:00:40Z", "2026-01-01T00:01:00Z",
+            ])
     }
 
     @Test func namesAreCaseInsensitive() throws {
         // 2026-01-01 is a Thursday.
-        #expect(try fires("0 0 * jan,Mar fri-sat,sun", count: 3) == [
-            "2026-01-02T00:00:00Z", "2026-01-03T00:00:00Z", "2026-01-04T00:00:00Z",
-        ])
+        #expect(
+            try fires("0 0 * jan,Mar fri-sat,sun", count: 3) == [
+                "2026-01-02T00:00:00Z", "2026-01-03T00:00:00Z", "2026-01-04T00:00:00Z",
+            ])
     }
 
     @Test func sundayIsZeroAndSeven() throws {
@@ -66,29 +72,34 @@ struct CronParsingTests {
 
     @Test func dayOfWeekStarSpansZeroToSeven() throws {
         // */2 = Sun, Tue, Thu, Sat; 1/2 = Mon, Wed, Fri, Sun.
-        #expect(try fires("0 0 * * */2", count: 4) == [
-            "2026-01-03T00:00:00Z", "2026-01-04T00:00:00Z", "2026-01-06T00:00:00Z", "2026-01-08T00:00:00Z",
-        ])
-        #expect(try fires("0 0 * * 1/2", count: 4) == [
-            "2026-01-02T00:00:00Z", "2026-01-04T00:00:00Z", "2026-01-05T00:00:00Z", "2026-01-07T00:00:00Z",
-        ])
+        #expect(
+            try fires("0 0 * * */2", count: 4) == [
+                "2026-01-03T00:00:00Z", "2026-01-04T00:00:00Z", "2026-01-06T00:00:00Z", "2026-01-08T00:00:00Z",
+            ])
+        #expect(
+            try fires("0 0 * * 1/2", count: 4) == [
+                "2026-01-02T00:00:00Z", "2026-01-04T00:00:00Z", "2026-01-05T00:00:00Z", "2026-01-07T00:00:00Z",
+            ])
     }
 
     @Test func lastDayOfMonth() throws {
-        #expect(try fires("0 0 L * *", count: 3) == [
-            "2026-01-31T00:00:00Z", "2026-02-28T00:00:00Z", "2026-03-31T00:00:00Z",
-        ])
-        #expect(try fires("0 0 L 2 *", count: 2, after: "2027-06-01T00:00:00Z") == [
-            "2028-02-29T00:00:00Z", "2029-02-28T00:00:00Z",
-        ])
+        #expect(
+            try fires("0 0 L * *", count: 3) == [
+                "2026-01-31T00:00:00Z", "2026-02-28T00:00:00Z", "2026-03-31T00:00:00Z",
+            ])
+        #expect(
+            try fires("0 0 L 2 *", count: 2, after: "2027-06-01T00:00:00Z") == [
+                "2028-02-29T00:00:00Z", "2029-02-28T00:00:00Z",
+            ])
     }
 
     @Test func lastWeekdayOfMonth() throws {
         // Jan 31 2026 is a Saturday, May 31 2026 a Sunday.
-        #expect(try fires("0 0 LW * *", count: 5) == [
-            "2026-01-30T00:00:00Z", "2026-02-27T00:00:00Z", "2026-03-31T00:00:00Z", "2026-04-30T00:00:00Z",
-            "2026-05-29T00:00:00Z",
-        ])
+        #expect(
+            try fires("0 0 LW * *", count: 5) == [
+                "2026-01-30T00:00:00Z", "2026-02-27T00:00:00Z", "2026-03-31T00:00:00Z", "2026-04-30T00:00:00Z",
+                "2026-05-29T00:00:00Z",
+            ])
     }
 
     @Test func nearestWeekday() throws {
@@ -103,15 +114,17 @@ struct CronParsingTests {
     }
 
     @Test func lastWeekdayOfWeek() throws {
-        #expect(try fires("0 0 * * 5L", count: 3) == [
-            "2026-01-30T00:00:00Z", "2026-02-27T00:00:00Z", "2026-03-27T00:00:00Z",
-        ])
+        #expect(
+            try fires("0 0 * * 5L", count: 3) == [
+                "2026-01-30T00:00:00Z", "2026-02-27T00:00:00Z", "2026-03-27T00:00:00Z",
+            ])
     }
 
     @Test func nthWeekday() throws {
-        #expect(try fires("0 0 * * MON#2", count: 3) == [
-            "2026-01-12T00:00:00Z", "2026-02-09T00:00:00Z", "2026-03-09T00:00:00Z",
-        ])
+        #expect(
+            try fires("0 0 * * MON#2", count: 3) == [
+                "2026-01-12T00:00:00Z", "2026-02-09T00:00:00Z", "2026-03-09T00:00:00Z",
+            ])
         // A fifth Friday exists only in some months.
         #expect(try fires("0 0 * * 5#5", count: 2) == ["2026-01-30T00:00:00Z", "2026-05-29T00:00:00Z"])
     }
@@ -123,18 +136,20 @@ struct CronParsingTests {
 
     @Test func dayRuleIsOrWhenBothRestricted() throws {
         // Days 1-7 plus every Monday.
-        #expect(try fires("0 0 1-7 * 1", count: 9, after: "2025-12-31T00:00:00Z") == [
-            "2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z", "2026-01-03T00:00:00Z", "2026-01-04T00:00:00Z",
-            "2026-01-05T00:00:00Z", "2026-01-06T00:00:00Z", "2026-01-07T00:00:00Z", "2026-01-12T00:00:00Z",
-            "2026-01-19T00:00:00Z",
-        ])
+        #expect(
+            try fires("0 0 1-7 * 1", count: 9, after: "2025-12-31T00:00:00Z") == [
+                "2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z", "2026-01-03T00:00:00Z", "2026-01-04T00:00:00Z",
+                "2026-01-05T00:00:00Z", "2026-01-06T00:00:00Z", "2026-01-07T00:00:00Z", "2026-01-12T00:00:00Z",
+                "2026-01-19T00:00:00Z",
+            ])
     }
 
     @Test func dayRuleIsAndWhenOneStartsWithStar() throws {
         // Mondays that are the 1st, 8th, 15th, 22nd or 29th.
-        #expect(try fires("0 0 */7 * 1", count: 3) == [
-            "2026-06-01T00:00:00Z", "2026-06-08T00:00:00Z", "2026-06-15T00:00:00Z",
-        ])
+        #expect(
+            try fires("0 0 */7 * 1", count: 3) == [
+                "2026-06-01T00:00:00Z", "2026-06-08T00:00:00Z", "2026-06-15T00:00:00Z",
+            ])
     }
 
     @Test func macros() throws {
@@ -160,21 +175,25 @@ struct CronParsingTests {
         let data = try JSONEncoder().encode(cron)
         #expect(String(decoding: data, as: UTF8.self) == #""0 6 * * MON-FRI""#)
         #expect(try JSONDecoder().decode(CronExpression.self, from: data) == cron)
-        #expect(throws: DecodingError.self) { try JSONDecoder().decode(CronExpression.self, from: Data(#""0 24 * * *""#.utf8)) }
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(CronExpression.self, from: Data(#""0 24 * * *""#.utf8))
+        }
     }
 
     @Test func leapDayAndYear2100() throws {
-        #expect(try fires("0 0 29 2 *", count: 3, after: "2096-03-01T00:00:00Z") == [
-            "2104-02-29T00:00:00Z", "2108-02-29T00:00:00Z", "2112-02-29T00:00:00Z",
-        ])
+        #expect(
+            try fires("0 0 29 2 *", count: 3, after: "2096-03-01T00:00:00Z") == [
+                "2104-02-29T00:00:00Z", "2108-02-29T00:00:00Z", "2112-02-29T00:00:00Z",
+            ])
         #expect(try fires("0 0 L 2 *", count: 1, after: "2100-01-01T00:00:00Z") == ["2100-02-28T00:00:00Z"])
         #expect(try fires("0 0 29 2 *", count: 1, after: "2399-06-01T00:00:00Z") == ["2400-02-29T00:00:00Z"])
     }
 
     @Test func yearEnd() throws {
-        #expect(try fires("59 23 31 12 *", count: 2, after: "2026-12-31T23:59:00Z") == [
-            "2027-12-31T23:59:00Z", "2028-12-31T23:59:00Z",
-        ])
+        #expect(
+            try fires("59 23 31 12 *", count: 2, after: "2026-12-31T23:59:00Z") == [
+                "2027-12-31T23:59:00Z", "2028-12-31T23:59:00Z",
+            ])
         #expect(try fires("0 0 1 1 *", count: 1, after: "2026-12-31T23:59:59Z") == ["2027-01-01T00:00:00Z"])
         #expect(try fires("59 59 23 31 12 *", count: 1, after: "2026-12-31T23:59:58Z") == ["2026-12-31T23:59:59Z"])
     }
@@ -189,9 +208,10 @@ struct CronParsingTests {
     @Test func rareExpressionsAreFoundWithoutSpinning() throws {
         // Feb 29 on a Sunday: 2032, then 2060, 2088, 2128 (2100 is not a leap year).
         let cron = try CronExpression("0 0 29 2 */7")
-        #expect(cron.occurrences(after: Self.start).prefix(4).map(Timestamp.string(from:)) == [
-            "2032-02-29T00:00:00Z", "2060-02-29T00:00:00Z", "2088-02-29T00:00:00Z", "2128-02-29T00:00:00Z",
-        ])
+        #expect(
+            cron.occurrences(after: Self.start).prefix(4).map(Timestamp.string(from:)) == [
+                "2032-02-29T00:00:00Z", "2060-02-29T00:00:00Z", "2088-02-29T00:00:00Z", "2128-02-29T00:00:00Z",
+            ])
         #expect(cron.previous(before: Self.start).map(Timestamp.string(from:)) == "2004-02-29T00:00:00Z")
     }
 

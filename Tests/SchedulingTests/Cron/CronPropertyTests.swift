@@ -33,7 +33,9 @@ struct CronPropertyTests {
         }
     }
 
-    static func field(_ low: Int, _ high: Int, names: [String] = [], using generator: inout SeededGenerator) -> (String, Set<Int>) {
+    static func field(_ low: Int, _ high: Int, names: [String] = [], using generator: inout SeededGenerator) -> (
+        String, Set<Int>
+    ) {
         func name(_ value: Int) -> String {
             // Names stand for their own value only: SUN is 0, so 7 stays a number.
             value - low < names.count && Bool.random(using: &generator) ? names[value - low] : String(value)
@@ -75,10 +77,13 @@ struct CronPropertyTests {
         let minutes = field(0, 59, using: &generator)
         let hours = field(0, 23, using: &generator)
         let days = field(1, 31, using: &generator)
-        let months = field(1, 12, names: ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"], using: &generator)
+        let months = field(
+            1, 12, names: ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"],
+            using: &generator)
         var weekdays = field(0, 7, names: ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"], using: &generator)
         if weekdays.1.contains(7) { weekdays.1.insert(0) }
-        let text = ([seconds?.0].compactMap { $0 } + [minutes.0, hours.0, days.0, months.0, weekdays.0]).joined(separator: " ")
+        let text = ([seconds?.0].compactMap { $0 } + [minutes.0, hours.0, days.0, months.0, weekdays.0]).joined(
+            separator: " ")
         return Generated(
             text: text,
             seconds: seconds?.1,
@@ -107,7 +112,8 @@ struct CronPropertyTests {
             let zone = try TimeZone.named(Self.zones.randomElement(using: &generator)!)
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = zone
-            let start = Date(timeIntervalSince1970: TimeInterval(Int64.random(in: 1_700_000_000...2_200_000_000, using: &generator)))
+            let start = Date(
+                timeIntervalSince1970: TimeInterval(Int64.random(in: 1_700_000_000...2_200_000_000, using: &generator)))
             let step: TimeInterval = generated.seconds == nil ? 60 : 1
             guard let next = cron.next(after: start, in: zone, dstPolicy: .periodic) else {
                 Issue.record("no fire time for \(generated.text)")
@@ -142,14 +148,16 @@ struct CronPropertyTests {
     @Test func sequencesIncreaseUnderEveryPolicy() throws {
         var generator = SeededGenerator(seed: 11)
         let policies: [CronDSTPolicy?] = [
-            nil, .fixedTime, .periodic, CronDSTPolicy(gap: .shift, fold: .second), CronDSTPolicy(gap: .skip, fold: .first),
+            nil, .fixedTime, .periodic, CronDSTPolicy(gap: .shift, fold: .second),
+            CronDSTPolicy(gap: .skip, fold: .first),
         ]
         for _ in 0..<150 {
             let generated = Self.generate(using: &generator)
             guard let cron = try? CronExpression(generated.text) else { continue }
             let zone = try TimeZone.named(Self.zones.randomElement(using: &generator)!)
             let policy = policies.randomElement(using: &generator)!
-            let start = Date(timeIntervalSince1970: TimeInterval(Int64.random(in: 1_700_000_000...2_200_000_000, using: &generator)))
+            let start = Date(
+                timeIntervalSince1970: TimeInterval(Int64.random(in: 1_700_000_000...2_200_000_000, using: &generator)))
             let fired = Array(cron.occurrences(after: start, in: zone, dstPolicy: policy).prefix(50))
             for index in fired.indices {
                 #expect(fired[index] > (index == 0 ? start : fired[index - 1]))

@@ -76,7 +76,9 @@ struct TimeTests {
             #expect(try Timestamp.date(from: text) == date)
         }
         #expect(try Timestamp.date(from: "2026-03-08T02:00:00-05:00") == Timestamp.date(from: "2026-03-08T07:00:00Z"))
-        #expect(try Timestamp.date(from: "2026-03-08t07:00:00.25z").timeIntervalSince1970.truncatingRemainder(dividingBy: 1) == 0.25)
+        #expect(
+            try Timestamp.date(from: "2026-03-08t07:00:00.25z").timeIntervalSince1970.truncatingRemainder(dividingBy: 1)
+                == 0.25)
     }
 
     @Test(arguments: [

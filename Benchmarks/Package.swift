@@ -1,0 +1,20 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Release-mode measurements, kept out of the main package so that they never run as tests.
+// Run: swift run -c release --package-path Benchmarks cron-benchmark
+let package = Package(
+    name: "swift-scheduling-benchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "swift-scheduling", path: "..", traits: [])
+    ],
+    targets: [
+        .executableTarget(
+            name: "cron-benchmark",
+            dependencies: [.product(name: "Scheduling", package: "swift-scheduling")],
+            path: "Sources/CronBenchmark"
+        )
+    ],
+    swiftLanguageModes: [.v6]
+)
