@@ -50,13 +50,7 @@ public struct CronDSTPolicy: Sendable, Hashable, Codable {
 
         /// Decodes the policy from its name.
         public init(from decoder: any Decoder) throws {
-            let name = try decoder.singleValueContainer().decode(String.self)
-            guard let base = Base(rawValue: name) else {
-                throw DecodingError.dataCorrupted(
-                    .init(codingPath: decoder.codingPath, debugDescription: "unknown gap policy \"\(name)\"")
-                )
-            }
-            self.base = base
+            base = try decodeName(Base.self, from: decoder, kind: "gap policy")
         }
 
         /// Encodes the policy as its name.
@@ -94,13 +88,7 @@ public struct CronDSTPolicy: Sendable, Hashable, Codable {
 
         /// Decodes the policy from its name.
         public init(from decoder: any Decoder) throws {
-            let name = try decoder.singleValueContainer().decode(String.self)
-            guard let base = Base(rawValue: name) else {
-                throw DecodingError.dataCorrupted(
-                    .init(codingPath: decoder.codingPath, debugDescription: "unknown fold policy \"\(name)\"")
-                )
-            }
-            self.base = base
+            base = try decodeName(Base.self, from: decoder, kind: "fold policy")
         }
 
         /// Encodes the policy as its name.
@@ -131,4 +119,17 @@ public struct CronDSTPolicy: Sendable, Hashable, Codable {
 
     /// The default for periodic expressions: fire at every instant whose wall time matches.
     public static let periodic = CronDSTPolicy(gap: .skip, fold: .both)
+}
+
+/// Decodes a value stored as one of a fixed set of names.
+func decodeName<Name: RawRepresentable<String>>(_ type: Name.Type, from decoder: any Decoder, kind: String) throws
+    -> Name
+{
+    let text = try decoder.singleValueContainer().decode(String.self)
+    guard let name = Name(rawValue: text) else {
+        throw DecodingError.dataCorrupted(
+            .init(codingPath: decoder.codingPath, debugDescription: "unknown \(kind) \"\(text)\"")
+        )
+    }
+    return name
 }
