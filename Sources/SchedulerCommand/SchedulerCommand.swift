@@ -30,6 +30,8 @@
         }
     }
 #else
+    import Foundation
+
     /// The `scheduler` command line, which needs the package's `CLI` trait.
     public enum SchedulerCommand {
         /// Explains that the tool was built without its command-line trait and exits 1.
@@ -38,5 +40,4 @@
             exit(1)
         }
     }
-    import Foundation
 #endif

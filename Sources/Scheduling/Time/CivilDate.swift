@@ -11,12 +11,10 @@
 /// Days are counted from 1970-01-01. The conversions use the era-based method: a 400-year era
 /// has a fixed number of days (146,097), and shifting the year to start in March puts the
 /// leap day at the end of the year, so month lengths follow a linear formula.
-struct CivilDate: Hashable, Sendable, Comparable {
+struct CivilDate: Hashable, Sendable {
     var year: Int
     var month: Int
     var day: Int
-
-    static let secondsPerDay: Int64 = 86_400
 
     init(year: Int, month: Int, day: Int) {
         self.year = year
@@ -67,22 +65,13 @@ struct CivilDate: Hashable, Sendable, Comparable {
         }
     }
 
-    static func < (lhs: CivilDate, rhs: CivilDate) -> Bool {
-        (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
-    }
 }
 
-/// Floor division and modulo for seconds that may be negative.
+/// Floor division for seconds that may be negative.
 extension Int64 {
     @inline(__always)
     func floorDivided(by divisor: Int64) -> Int64 {
         let quotient = self / divisor
         return (self % divisor < 0) ? quotient - 1 : quotient
-    }
-
-    @inline(__always)
-    func floorModulo(_ divisor: Int64) -> Int64 {
-        let remainder = self % divisor
-        return remainder < 0 ? remainder + divisor : remainder
     }
 }

@@ -35,8 +35,6 @@ final class ZoneRules: Sendable {
     private let transitions: [Int64]
     /// `offsets[i]` applies before `transitions[i]` and from `transitions[i - 1]` on.
     private let offsets: [Int64]
-    /// The largest offset change at any transition, in seconds (0 for fixed-offset zones).
-    let largestShift: Int64
 
     private init(timeZone: TimeZone) {
         identifier = timeZone.identifier
@@ -57,11 +55,6 @@ final class ZoneRules: Sendable {
         }
         self.transitions = transitions
         self.offsets = offsets
-        var largest: Int64 = 0
-        for index in offsets.indices.dropFirst() {
-            largest = max(largest, abs(offsets[index] - offsets[index - 1]))
-        }
-        largestShift = largest
     }
 
     private static let cache = Mutex<[String: ZoneRules]>([:])
@@ -78,9 +71,6 @@ final class ZoneRules: Sendable {
             return rules
         }
     }
-
-    /// Whether the offset never changes.
-    var isFixed: Bool { transitions.isEmpty }
 
     /// The number of segments.
     var segmentCount: Int { offsets.count }
