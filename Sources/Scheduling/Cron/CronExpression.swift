@@ -161,18 +161,12 @@ extension CronExpression {
 
             /// The next fire time, or nil at the search horizon.
             public mutating func next() -> Date? {
-                guard let second = nextSecond() else { return nil }
-                return Date(timeIntervalSince1970: TimeInterval(second))
-            }
-
-            /// The next fire time as seconds since 1970: the allocation-free path.
-            mutating func nextSecond() -> Int64? {
                 guard let second = expression.nextSecond(atOrAfter: first, rules: rules, policy: policy) else {
                     first = Int64.max / 2
                     return nil
                 }
                 first = second + 1
-                return second
+                return Date(timeIntervalSince1970: TimeInterval(second))
             }
         }
 
