@@ -1,8 +1,9 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Heavy dependencies sit behind package traits. A package that embeds only `Scheduling` and
-// `Pipelines` declares this package with `traits: []` and resolves none of them.
+// `Scheduling` and `Pipelines` depend only on small Apple packages (collections, log, service
+// lifecycle, subprocess). Heavier dependencies sit behind package traits: a package that embeds
+// only the core declares this package with `traits: []` and builds none of them.
 let package = Package(
     name: "swift-scheduling",
     platforms: [.macOS(.v15)],
@@ -20,12 +21,34 @@ let package = Package(
         .default(enabledTraits: ["CLI"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
-        .target(name: "Scheduling"),
+        .target(
+            name: "Scheduling",
+            dependencies: [
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
         .target(name: "Pipelines", dependencies: ["Scheduling"]),
-        .target(name: "SchedulingTesting", dependencies: ["Scheduling"]),
+        .target(
+            name: "SchedulingTesting",
+            dependencies: [
+                "Scheduling",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(
             name: "SchedulerCommand",
             dependencies: [
@@ -40,7 +63,12 @@ let package = Package(
         .executableTarget(name: "scheduler", dependencies: ["SchedulerCommand"]),
         .testTarget(
             name: "SchedulingTests",
-            dependencies: ["Scheduling", "SchedulingTesting"],
+            dependencies: [
+                "Scheduling",
+                "SchedulingTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             exclude: ["Fixtures"]
         ),
         .testTarget(

@@ -27,6 +27,14 @@ public struct SchedulingError: Error, Sendable, Hashable, CustomStringConvertibl
             case unknownTimeZone
             case invalidTimestamp
             case noOccurrence
+            case invalidSchedule
+            case scheduleNotFound
+            case scheduleExists
+            case jobNotFound
+            case invalidParameters
+            case processFailed
+            case timedOut
+            case notRunning
         }
 
         private let base: Base
@@ -39,6 +47,22 @@ public struct SchedulingError: Error, Sendable, Hashable, CustomStringConvertibl
         public static let invalidTimestamp = Code(base: .invalidTimestamp)
         /// No occurrence exists within the search horizon.
         public static let noOccurrence = Code(base: .noOccurrence)
+        /// A schedule's definition is invalid: a bad name, bounds in the wrong order, a zero interval.
+        public static let invalidSchedule = Code(base: .invalidSchedule)
+        /// No schedule has the given name.
+        public static let scheduleNotFound = Code(base: .scheduleNotFound)
+        /// A schedule with the given name already exists; use `replace` to change it.
+        public static let scheduleExists = Code(base: .scheduleExists)
+        /// No executor knows the job a schedule names.
+        public static let jobNotFound = Code(base: .jobNotFound)
+        /// A job's JSON parameters do not decode into the type the job expects.
+        public static let invalidParameters = Code(base: .invalidParameters)
+        /// A process exited with a non-zero status or could not be started.
+        public static let processFailed = Code(base: .processFailed)
+        /// An attempt ran longer than its schedule's timeout.
+        public static let timedOut = Code(base: .timedOut)
+        /// The operation needs a running scheduler.
+        public static let notRunning = Code(base: .notRunning)
 
         /// The code's name, for logs.
         public var description: String { base.rawValue }

@@ -1,0 +1,126 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-scheduling open source project
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+/// An ``Executor`` that maps job names to Swift closures with typed parameters.
+///
+/// A schedule's JSON parameters are decoded into the type a job declares; parameters that do not
+/// decode fail the attempt with ``SchedulingError/Code/invalidParameters`` naming the job.
+///
+/// ```swift
+/// struct Send: Codable, Sendable { var audience: String }
+///
+/// var jobs = JobRegistry()
+/// jobs.register("newsletter.send", parameters: Send.self) { parameters, context in
+///     context.logger.info("sending", metadata: ["newsletter.audience": "\(parameters.audience)"])
+/// }
+/// ```
+///
+/// By default the registry also runs processes: jobs made with ``JobReference/process(_:environment:workingDirectory:)``.
+public struct JobRegistry: Executor {
+    /// A job body: decoded parameters in, JSON result out.
+    public typealias Body = @Sendable (JSONValue, JobContext) async throws -> JSONValue?
+
+    private var bodies: [String: Body] = [:]
+
+    /// Creates a registry.
+    ///
+    /// - Parameter processes: The executor for process jobs, or nil to refuse them. Defaults to
+    ///   a ``ProcessExecutor`` with its default configuration.
+    public init(processes: ProcessExecutor? = ProcessExecutor()) {
+        if let processes {
+            register(ProcessExecutor.jobName, executor: processes)
+        }
+    }
+
+    /// Registers a job whose parameters decode into `P`.
+    ///
+    /// - Parameters:
+    ///   - name: The job name schedules refer to; registering a name again replaces the job.
+    ///   - parameters: The parameters' type.
+    ///   - body: The job.
+    public mutating func register<P: Decodable & Sendable>(
+        _ name: String,
+        parameters: P.Type,
+        _ body: @escaping @Sendable (P, JobContext) async throws -> Void
+    ) {
+        bodies[name] = { json, context in
+            try await body(Self.decode(json, as: P.self, job: name), context)
+            return nil
+        }
+    }
+
+    /// Registers a job with typed parameters and an `Encodable` result stored with the run.
+    ///
+    /// - Parameters:
+    ///   - name: The job name schedules refer to.
+    ///   - parameters: The parameters' type.
+    ///   - result: The result's type.
+    ///   - body: The job.
+    public mutating func register<P: Decodable & Sendable, R: Encodable & Sendable>(
+        _ name: String,
+        parameters: P.Type,
+        result: R.Type,
+        _ body: @escaping @Sendable (P, JobContext) async throws -> R
+    ) {
+        bodies[name] = { json, context in
+            try JSONValue(encoding: try await body(Self.decode(json, as: P.self, job: name), context))
+        }
+    }
+
+    /// Registers a job that takes no parameters.
+    ///
+    /// - Parameters:
+    ///   - name: The job name schedules refer to.
+    ///   - body: The job.
+    public mutating func register(_ name: String, _ body: @escaping @Sendable (JobContext) async throws -> Void) {
+        bodies[name] = { _, context in
+            try await body(context)
+            return nil
+        }
+    }
+
+    /// Routes a job name to another executor.
+    public mutating func register(_ name: String, executor: some Executor) {
+        bodies[name] = { json, context in
+            try await executor.execute(JobReference(name, parameters: json), context: context)
+        }
+    }
+
+    /// The registered job names, sorted.
+    public var jobNames: [String] { bodies.keys.sorted() }
+
+    /// Runs the job registered under the reference's name.
+    ///
+    /// - Throws: ``SchedulingError/Code/jobNotFound`` for an unknown name, ``SchedulingError/Code/invalidParameters``
+    ///   when the parameters do not decode, or what the job throws.
+    public func execute(_ job: JobReference, context: JobContext) async throws -> JSONValue? {
+        guard let body = bodies[job.name] else {
+            throw SchedulingError(
+                .jobNotFound,
+                message: "no job is registered as '\(job.name)'",
+                suggestion: "register it with JobRegistry.register(\"\(job.name)\", ...) before starting the scheduler"
+            )
+        }
+        return try await body(job.parameters, context)
+    }
+
+    /// Whether a job name is registered.
+    public func canExecute(_ jobName: String) -> Bool { bodies[jobName] != nil }
+
+    private static func decode<P: Decodable>(_ json: JSONValue, as type: P.Type, job: String) throws -> P {
+        do {
+            return try json.decode(P.self)
+        } catch {
+            throw SchedulingError(
+                .invalidParameters,
+                message: "parameters of job '\(job)' do not decode as \(P.self): \(error)",
+                suggestion: "fix the schedule's params to match what the job expects"
+            )
+        }
+    }
+}

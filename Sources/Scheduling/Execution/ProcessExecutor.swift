@@ -1,0 +1,194 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-scheduling open source project
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import Subprocess
+import SystemPackage
+
+/// Runs programs as jobs: an argument array (never a shell string), an environment and a working
+/// directory, with standard output and error captured up to a size bound.
+///
+/// A process exiting with status 0 succeeds; the result is
+/// `{"exitCode": 0, "stdout": "...", "stderr": "..."}` with the tail of each stream. A non-zero
+/// status fails the attempt with ``SchedulingError/Code/processFailed``, naming the status and the
+/// tail of standard error. Each process leads its own process group; a timeout or cancellation sends
+/// SIGTERM to the group, waits ``Configuration/terminationGrace``, then sends SIGKILL.
+///
+/// ```swift
+/// let job = JobReference.process(["swift", "run", "forecast", "infer"], environment: ["TIER": "T1"])
+/// ```
+public struct ProcessExecutor: Executor {
+    /// The job name process jobs use.
+    public static let jobName = "process"
+
+    /// Limits of the process executor.
+    public struct Configuration: Sendable, Hashable {
+        /// Bytes kept from the end of each of standard output and standard error. Default 64 KiB.
+        public var outputLimit: Int
+        /// The wait between SIGTERM and SIGKILL. Default five seconds.
+        public var terminationGrace: Duration
+
+        /// Creates a configuration.
+        public init(outputLimit: Int = 64 * 1024, terminationGrace: Duration = .seconds(5)) {
+            self.outputLimit = max(0, outputLimit)
+            self.terminationGrace = terminationGrace
+        }
+    }
+
+    /// A process job's parameters.
+    public struct Parameters: Sendable, Hashable, Codable {
+        /// The program and its arguments; a program without a slash is looked up on `PATH`.
+        public var arguments: [String]
+        /// Variables added to (or, with a null value, removed from) the inherited environment.
+        public var environment: [String: String?]?
+        /// The working directory; the scheduler's own when nil.
+        public var workingDirectory: String?
+
+        /// Creates parameters.
+        public init(arguments: [String], environment: [String: String?]? = nil, workingDirectory: String? = nil) {
+            self.arguments = arguments
+            self.environment = environment
+            self.workingDirectory = workingDirectory
+        }
+    }
+
+    /// The executor's limits.
+    public var configuration: Configuration
+
+    /// Creates a process executor.
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+    }
+
+    /// Whether the job is a process job.
+    public func canExecute(_ jobName: String) -> Bool { jobName == Self.jobName }
+
+    /// Runs the process and waits for it.
+    ///
+    /// - Throws: ``SchedulingError/Code/invalidParameters`` for parameters without a program,
+    ///   ``SchedulingError/Code/processFailed`` when it cannot start or exits non-zero, and
+    ///   `CancellationError` when cancelled (after the process group was terminated).
+    public func execute(_ job: JobReference, context: JobContext) async throws -> JSONValue? {
+        let parameters: Parameters
+        do {
+            parameters = try job.parameters.decode(Parameters.self)
+        } catch {
+            throw SchedulingError(
+                .invalidParameters,
+                message: "process job parameters do not decode: \(error)",
+                suggestion: "give an argument array, such as {\"arguments\": [\"/bin/echo\", \"hello\"]}"
+            )
+        }
+        guard let program = parameters.arguments.first, !program.isEmpty else {
+            throw SchedulingError(
+                .invalidParameters,
+                message: "process job has no program",
+                suggestion: "put the program first in the argument array"
+            )
+        }
+        let executable: Executable = program.contains("/") ? .path(FilePath(program)) : .name(program)
+        var environment = Environment.inherit
+        if let variables = parameters.environment {
+            var updates: [Environment.Key: String?] = [:]
+            for (name, value) in variables {
+                guard let key = Environment.Key(rawValue: name) else { continue }
+                updates[key] = value
+            }
+            environment = environment.updating(updates)
+        }
+        var options = PlatformOptions()
+        options.processGroupID = 0  // its own group, so signals reach its children too
+        options.teardownSequence = [
+            .send(signal: .terminate, toProcessGroup: true, allowedDurationToNextStep: configuration.terminationGrace)
+        ]
+        let limit = configuration.outputLimit
+        let outcome: ExecutionResult<(String, String), SequenceOutput, SequenceOutput>
+        do {
+            outcome = try await Subprocess.run(
+                executable,
+                arguments: Arguments(Array(parameters.arguments.dropFirst())),
+                environment: environment,
+                workingDirectory: parameters.workingDirectory.map { FilePath($0) },
+                platformOptions: options,
+                input: .none,
+                output: .sequence,
+                error: .sequence
+            ) { execution in
+                async let output = Self.tail(of: execution.standardOutput, limit: limit)
+                let error = try await Self.tail(of: execution.standardError, limit: limit)
+                return (try await output, error)
+            }
+        } catch let error as SubprocessError {
+            try Task.checkCancellation()
+            throw SchedulingError(
+                .processFailed,
+                message: "could not run \(program): \(error)",
+                suggestion: "check that the program exists and is executable"
+            )
+        }
+        try Task.checkCancellation()
+        let (output, error) = outcome.closureResult
+        switch outcome.terminationStatus {
+        case .exited(0):
+            return ["exitCode": 0, "stdout": .string(output), "stderr": .string(error)]
+        case .exited(let code):
+            throw SchedulingError(
+                .processFailed,
+                message: "\(program) exited with status \(code)" + Self.summary(of: error),
+                suggestion: "see the run's standard error"
+            )
+        case .signaled(let signal):
+            throw SchedulingError(
+                .processFailed,
+                message: "\(program) was terminated by signal \(signal)" + Self.summary(of: error),
+                suggestion: "see the run's standard error"
+            )
+        }
+    }
+
+    /// Reads a stream to its end, keeping only its last `limit` bytes.
+    private static func tail(of stream: SubprocessOutputSequence, limit: Int) async throws -> String {
+        var kept: [UInt8] = []
+        for try await buffer in stream {
+            buffer.withUnsafeBytes { kept.append(contentsOf: $0) }
+            if kept.count > 2 * limit + 4096 { kept.removeFirst(kept.count - limit) }
+        }
+        if kept.count > limit { kept.removeFirst(kept.count - limit) }
+        return String(decoding: kept, as: UTF8.self)
+    }
+
+    /// The last lines of standard error, for an error message.
+    private static func summary(of error: String) -> String {
+        let lines = error.split(whereSeparator: \.isNewline).suffix(5)
+        return lines.isEmpty ? "" : ": " + lines.joined(separator: " | ")
+    }
+}
+
+extension JobReference {
+    /// A job that runs a program.
+    ///
+    /// - Parameters:
+    ///   - arguments: The program and its arguments; never a shell string.
+    ///   - environment: Variables added to the inherited environment; a nil value removes one.
+    ///   - workingDirectory: The working directory.
+    /// - Returns: A reference to the ``ProcessExecutor`` job.
+    public static func process(
+        _ arguments: [String],
+        environment: [String: String?]? = nil,
+        workingDirectory: String? = nil
+    ) -> JobReference {
+        let parameters = ProcessExecutor.Parameters(
+            arguments: arguments,
+            environment: environment,
+            workingDirectory: workingDirectory
+        )
+        // Strings and arrays of strings always encode.
+        // swift-format-ignore: NeverUseForceTry
+        return JobReference(ProcessExecutor.jobName, parameters: try! JSONValue(encoding: parameters))
+    }
+}

@@ -1,0 +1,251 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-scheduling open source project
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+public import Foundation
+
+/// A named, immutable description of when a job runs and how: the job, its trigger, bounds,
+/// jitter and policies.
+///
+/// Changing a schedule makes a new value; give it to ``Scheduler/replace(_:)``.
+///
+/// ```swift
+/// let schedule = try Schedule(
+///     "inference",
+///     job: JobReference("forecast.infer"),
+///     trigger: .cron("0 6 * * *", in: .named("America/Chicago")),
+///     retry: .retries(2, backoff: .seconds(600)),
+///     timeout: .seconds(7200),
+///     priority: .critical,
+///     deadline: DeadlinePolicy(at: TimeOfDay("10:00"), in: .named("America/Chicago"), buffer: .seconds(3600)),
+///     fallback: JobReference("forecast.use_previous")
+/// )
+/// ```
+public struct Schedule: Sendable, Hashable, Codable, Identifiable {
+    /// The longest schedule name, in characters.
+    public static let maximumNameLength = 128
+
+    /// The schedule's unique name; with an occurrence's instant it identifies the occurrence.
+    public let name: String
+    /// The job it runs.
+    public let job: JobReference
+    /// When it runs.
+    public let trigger: Trigger
+    /// Whether it runs; a disabled schedule records each occurrence as skipped (`disabled`).
+    public let isEnabled: Bool
+    /// Occurrences before this instant are ignored (inclusive bound).
+    public let start: Date?
+    /// Occurrences at or after this instant are ignored (exclusive bound).
+    public let end: Date?
+    /// The largest delay added to each occurrence; the delay is derived from the schedule name and
+    /// the occurrence, so every instance computes the same one. Whole seconds.
+    public let jitter: Duration
+    /// Occurrences missed while down, paused or busy.
+    public let catchUp: CatchUpPolicy
+    /// Occurrences due while a run is active.
+    public let overlap: OverlapPolicy
+    /// Attempts and backoff.
+    public let retry: RetryPolicy
+    /// The longest an attempt may run before it is cancelled; nil for no limit.
+    public let timeout: Duration?
+    /// Order among ready runs when the concurrency limit is reached.
+    public let priority: Priority
+    /// A local time of day by which runs must finish.
+    public let deadline: DeadlinePolicy?
+    /// The job to run when a run finally fails or its deadline forces it.
+    public let fallback: JobReference?
+
+    /// The schedule's name.
+    public var id: String { name }
+
+    /// Creates a schedule.
+    ///
+    /// - Parameters:
+    ///   - name: A unique name: not empty, no control characters, at most ``maximumNameLength`` characters.
+    ///   - job: The job to run.
+    ///   - trigger: When to run it.
+    ///   - enabled: Whether it runs. Defaults to true.
+    ///   - start: The first instant occurrences may have (inclusive).
+    ///   - end: The instant occurrences must be before (exclusive).
+    ///   - jitter: The largest deterministic delay added to occurrences. Defaults to none.
+    ///   - catchUp: Missed occurrences. Defaults to ``CatchUpPolicy/default``.
+    ///   - overlap: Overlapping occurrences. Defaults to ``OverlapPolicy/skip``.
+    ///   - retry: Attempts. Defaults to ``RetryPolicy/none``.
+    ///   - timeout: The limit per attempt. Defaults to none.
+    ///   - priority: Defaults to ``Priority/medium``.
+    ///   - deadline: Defaults to none.
+    ///   - fallback: Defaults to none.
+    /// - Throws: ``SchedulingError/Code/invalidSchedule`` naming the problem: a bad name, an end not
+    ///   after the start, a negative jitter or timeout.
+    public init(
+        _ name: String,
+        job: JobReference,
+        trigger: Trigger,
+        enabled: Bool = true,
+        start: Date? = nil,
+        end: Date? = nil,
+        jitter: Duration = .zero,
+        catchUp: CatchUpPolicy = .default,
+        overlap: OverlapPolicy = .skip,
+        retry: RetryPolicy = .none,
+        timeout: Duration? = nil,
+        priority: Priority = .medium,
+        deadline: DeadlinePolicy? = nil,
+        fallback: JobReference? = nil
+    ) throws(SchedulingError) {
+        try Self.validate(name: name)
+        if let start, let end, end <= start {
+            throw SchedulingError(
+                .invalidSchedule,
+                message:
+                    "schedule '\(name)' ends at \(Timestamp.string(from: end)), not after its start \(Timestamp.string(from: start))",
+                suggestion: "make end later than start, or remove one of them"
+            )
+        }
+        guard jitter >= .zero, timeout.map({ $0 > .zero }) ?? true else {
+            throw SchedulingError(
+                .invalidSchedule,
+                message: "schedule '\(name)' has a negative jitter or a timeout that is not positive",
+                suggestion: "use a jitter of zero or more and a timeout above zero"
+            )
+        }
+        self.name = name
+        self.job = job
+        self.trigger = trigger
+        self.isEnabled = enabled
+        self.start = start
+        self.end = end
+        self.jitter = jitter
+        self.catchUp = catchUp
+        self.overlap = overlap
+        self.retry = retry
+        self.timeout = timeout
+        self.priority = priority
+        self.deadline = deadline
+        self.fallback = fallback
+    }
+
+    /// Checks a schedule name.
+    ///
+    /// - Throws: ``SchedulingError/Code/invalidSchedule`` saying what is wrong and where.
+    public static func validate(name: String) throws(SchedulingError) {
+        guard !name.isEmpty else {
+            throw SchedulingError(
+                .invalidSchedule, message: "schedule name is empty", suggestion: "give the schedule a name")
+        }
+        if let index = name.unicodeScalars.firstIndex(where: { $0.properties.generalCategory == .control }) {
+            let position = name.unicodeScalars.distance(from: name.unicodeScalars.startIndex, to: index) + 1
+            throw SchedulingError(
+                .invalidSchedule,
+                message: "schedule name \(name.debugDescription) contains a control character",
+                suggestion: "use letters, digits, spaces and punctuation only",
+                position: position
+            )
+        }
+        guard name.count <= maximumNameLength else {
+            throw SchedulingError(
+                .invalidSchedule,
+                message: "schedule name is \(name.count) characters long",
+                suggestion: "use at most \(maximumNameLength) characters",
+                position: maximumNameLength + 1
+            )
+        }
+    }
+
+    /// A copy with ``isEnabled`` set.
+    public func enabled(_ isEnabled: Bool) -> Schedule {
+        Schedule(unchecked: self, enabled: isEnabled)
+    }
+
+    private init(unchecked other: Schedule, enabled: Bool) {
+        name = other.name
+        job = other.job
+        trigger = other.trigger
+        isEnabled = enabled
+        start = other.start
+        end = other.end
+        jitter = other.jitter
+        catchUp = other.catchUp
+        overlap = other.overlap
+        retry = other.retry
+        timeout = other.timeout
+        priority = other.priority
+        deadline = other.deadline
+        fallback = other.fallback
+    }
+
+    /// When an occurrence is due: its nominal instant plus the schedule's deterministic jitter.
+    ///
+    /// - Parameter occurrence: A nominal instant of this schedule.
+    /// - Returns: An instant between `occurrence` and `occurrence + jitter`, the same in every process.
+    public func dueTime(of occurrence: Date) -> Date {
+        let maximum = jitter.components.seconds
+        guard maximum > 0 else { return occurrence }
+        let seconds = Int64(occurrence.timeIntervalSince1970.rounded(.down))
+        let offset = StableHash.hash(name, seconds) % UInt64(maximum + 1)
+        return occurrence.addingTimeInterval(TimeInterval(offset))
+    }
+
+    /// The next `count` nominal occurrences strictly after an instant, within ``start`` and ``end``.
+    ///
+    /// Jitter does not move nominal instants; ``dueTime(of:)`` gives when each is due.
+    ///
+    /// - Parameters:
+    ///   - date: The instant to search after.
+    ///   - count: How many at most.
+    /// - Returns: The occurrences in order; fewer than `count` when the schedule ends.
+    public func nextOccurrences(after date: Date, count: Int) -> [Date] {
+        var result: [Date] = []
+        var instant = date
+        while result.count < count, let event = nextEvent(after: instant) {
+            instant = event.instant
+            if !event.isSkippedByGap { result.append(event.instant) }
+            if trigger.dependsOnCompletion { break }
+        }
+        return result
+    }
+
+    /// The next occurrence or gap skip strictly after an instant, within the bounds.
+    func nextEvent(after date: Date) -> Trigger.Event? {
+        var after = date
+        if let start, start.addingTimeInterval(-1) > after {
+            after = start.addingTimeInterval(-1)
+        }
+        guard let event = trigger.nextEvent(after: after) else { return nil }
+        if let start, event.instant < start { return nextEvent(after: event.instant) }
+        if let end, event.instant >= end { return nil }
+        return event
+    }
+}
+
+extension Schedule {
+    private enum CodingKeys: String, CodingKey {
+        case name, job, trigger, isEnabled = "enabled", start, end, jitter, catchUp, overlap, retry, timeout
+        case priority, deadline, fallback
+    }
+
+    /// Decodes a schedule, validating it as ``init(_:job:trigger:enabled:start:end:jitter:catchUp:overlap:retry:timeout:priority:deadline:fallback:)`` does.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(
+            try container.decode(String.self, forKey: .name),
+            job: try container.decode(JobReference.self, forKey: .job),
+            trigger: try container.decode(Trigger.self, forKey: .trigger),
+            enabled: try container.decodeIfPresent(Bool.self, forKey: .isEnabled) ?? true,
+            start: try container.decodeIfPresent(Date.self, forKey: .start),
+            end: try container.decodeIfPresent(Date.self, forKey: .end),
+            jitter: try container.decodeIfPresent(Duration.self, forKey: .jitter) ?? .zero,
+            catchUp: try container.decodeIfPresent(CatchUpPolicy.self, forKey: .catchUp) ?? .default,
+            overlap: try container.decodeIfPresent(OverlapPolicy.self, forKey: .overlap) ?? .skip,
+            retry: try container.decodeIfPresent(RetryPolicy.self, forKey: .retry) ?? .none,
+            timeout: try container.decodeIfPresent(Duration.self, forKey: .timeout),
+            priority: try container.decodeIfPresent(Priority.self, forKey: .priority) ?? .medium,
+            deadline: try container.decodeIfPresent(DeadlinePolicy.self, forKey: .deadline),
+            fallback: try container.decodeIfPresent(JobReference.self, forKey: .fallback)
+        )
+    }
+}

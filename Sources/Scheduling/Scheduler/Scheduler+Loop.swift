@@ -1,0 +1,576 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-scheduling open source project
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+import DequeModule
+import Foundation
+import HeapModule
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+extension Scheduler {
+    /// Runs the scheduler until graceful shutdown or cancellation.
+    ///
+    /// It loads the store's schedules, marks runs of stopped instances as interrupted (retrying
+    /// them where the policy allows), catches up missed occurrences, then runs occurrences as
+    /// they fall due. On graceful shutdown it stops claiming, skips runs that have not started
+    /// (`shutdown`), lets executing attempts finish within the grace period, then cancels them.
+    ///
+    /// - Throws: ``SchedulingError/Code/notRunning`` when called twice, or a store error while loading.
+    public func run() async throws {
+        guard phase == .idle else {
+            throw SchedulingError(
+                .notRunning, message: "the scheduler already ran", suggestion: "create a new scheduler")
+        }
+        try await loadIfNeeded()
+        phase = .running
+        await recoverInterruptedRuns(now: clock.now)
+        logger.info("scheduler started", metadata: ["scheduler.schedules": "\(entries.count)"])
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                await loop(&group)
+            }
+        } onGracefulShutdown: { [doorbell, shared] in
+            shared.shutdownRequested.store(true, ordering: .releasing)
+            doorbell.ring()
+        }
+        phase = .stopped
+        for pending in commands { pending.continuation.resume(throwing: Self.notRunning()) }
+        commands.removeAll()
+        setActivity { $0.isStopped = true }
+        let continuations = shared.subscribers.withLock { subscribers in
+            defer { subscribers.removeAll() }
+            return Array(subscribers.values)
+        }
+        for continuation in continuations { continuation.finish() }
+        logger.info("scheduler stopped")
+    }
+
+    private func loop(_ group: inout DiscardingTaskGroup) async {
+        while true {
+            doorbell.acknowledge()
+            let now = clock.now
+            await processCommands(now: now)
+            await processCompletions(now: now)
+            await processTimers(now: now, group: &group)
+            if phase == .running, shared.shutdownRequested.load(ordering: .acquiring) || Task.isCancelled {
+                await beginShutdown(now: now)
+            }
+            if phase == .running { await startReadyRuns(now: now, group: &group) }
+            if phase == .draining, executing == 0, completions.isEmpty {
+                await finishShutdown()
+                return
+            }
+            if !commands.isEmpty || !completions.isEmpty { continue }
+            await wait(until: timers.min?.at)
+            if Task.isCancelled { group.cancelAll() }
+        }
+    }
+
+    /// Waits until the clock reaches `deadline` or the doorbell rings.
+    private func wait(until deadline: Date?) async {
+        let clock = self.clock
+        let doorbell = self.doorbell
+        let target = deadline ?? clock.now.addingTimeInterval(366 * 86_400)
+        setActivity { $0.isParked = true }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await clock.sleep(until: target) }
+            group.addTask { await doorbell.wait() }
+            _ = await group.next()
+            group.cancelAll()
+        }
+        setActivity { $0.isParked = false }
+    }
+
+    func setActivity(_ change: (inout SchedulerActivity) -> Void) {
+        shared.activity.withLock {
+            change(&$0)
+            $0.version &+= 1
+        }
+    }
+
+    // MARK: Loading and commands
+
+    func loadIfNeeded() async throws {
+        guard !isLoaded else { return }
+        let now = clock.now
+        for stored in try await store.schedules() {
+            var cursor = stored.cursor ?? now
+            if stored.cursor == nil {
+                try await store.advanceCursor(of: stored.schedule.name, to: now)
+                cursor = now
+            }
+            install(
+                Entry(
+                    schedule: stored.schedule,
+                    isPaused: stored.isPaused,
+                    cursor: cursor,
+                    nextEvent: stored.schedule.nextEvent(after: cursor),
+                    generation: 0
+                )
+            )
+        }
+        isLoaded = true
+    }
+
+    private func install(_ entry: Entry) {
+        var entry = entry
+        entry.generation &+= 1
+        entries[entry.schedule.name] = entry
+        scheduleDueTimer(for: entry)
+    }
+
+    private func scheduleDueTimer(for entry: Entry) {
+        guard let event = entry.nextEvent else { return }
+        let due = event.isSkippedByGap ? event.instant : entry.schedule.dueTime(of: event.instant)
+        addTimer(at: due, .due(entry.schedule.name, generation: entry.generation))
+    }
+
+    func addTimer(at instant: Date, _ kind: TimerKind) {
+        sequence &+= 1
+        timers.insert(TimerItem(at: instant, sequence: sequence, kind: kind))
+    }
+
+    private func processCommands(now: Date) async {
+        while let pending = commands.popFirst() {
+            do {
+                pending.continuation.resume(returning: try await apply(pending.command, now: now))
+            } catch {
+                pending.continuation.resume(throwing: error)
+            }
+        }
+    }
+
+    func apply(_ command: Command, now: Date) async throws -> UUID? {
+        switch command {
+        case .add(let schedule):
+            guard entries[schedule.name] == nil else {
+                throw SchedulingError(
+                    .scheduleExists,
+                    message: "a schedule named '\(schedule.name)' already exists",
+                    suggestion: "use replace to change it, or choose another name"
+                )
+            }
+            try checkJobs(of: schedule)
+            try await store.saveSchedule(schedule)
+            try await store.advanceCursor(of: schedule.name, to: now)
+            let cursor = try await store.schedules().first { $0.schedule.name == schedule.name }?.cursor ?? now
+            install(
+                Entry(
+                    schedule: schedule, isPaused: false, cursor: cursor, nextEvent: schedule.nextEvent(after: cursor),
+                    generation: 0))
+            logger.info(
+                "schedule added",
+                metadata: ["scheduler.schedule": "\(schedule.name)", "scheduler.trigger": "\(schedule.trigger)"])
+        case .replace(let schedule):
+            guard var entry = entries[schedule.name] else { throw InMemoryJobStore.notFound(schedule.name) }
+            try checkJobs(of: schedule)
+            try await store.saveSchedule(schedule)
+            entry.schedule = schedule
+            if !(schedule.trigger.dependsOnCompletion && !entry.activeRuns.isEmpty) {
+                entry.nextEvent = schedule.nextEvent(after: entry.cursor)
+            }
+            install(entry)
+        case .remove(let name):
+            guard let entry = entries.removeValue(forKey: name) else { throw InMemoryJobStore.notFound(name) }
+            _ = try await store.deleteSchedule(named: name)
+            for id in entry.buffered {
+                await finish(id, status: .cancelled, now: now, message: "its schedule was removed")
+            }
+            logger.info("schedule removed", metadata: ["scheduler.schedule": "\(name)"])
+        case .setEnabled(let name, let enabled):
+            guard var entry = entries[name] else { throw InMemoryJobStore.notFound(name) }
+            entry.schedule = entry.schedule.enabled(enabled)
+            try await store.saveSchedule(entry.schedule)
+            entries[name] = entry
+        case .setPaused(let name, let paused):
+            guard entries[name] != nil else { throw InMemoryJobStore.notFound(name) }
+            try await store.setPaused(paused, schedule: name)
+            entries[name]?.isPaused = paused
+        case .trigger(let name):
+            guard let entry = entries[name] else { throw InMemoryJobStore.notFound(name) }
+            guard phase != .draining else { return nil }
+            let run = JobRun(
+                schedule: name, occurrence: now, origin: .manual, owner: configuration.instance, created: now)
+            try await store.saveRun(run)
+            admitClaimed(run, schedule: entry.schedule, now: now)
+            return run.id
+        }
+        return nil
+    }
+
+    private func checkJobs(of schedule: Schedule) throws {
+        for job in [schedule.job, schedule.fallback].compactMap({ $0 }) where !executor.canExecute(job.name) {
+            throw SchedulingError(
+                .jobNotFound,
+                message: "schedule '\(schedule.name)' runs job '\(job.name)', which no executor knows",
+                suggestion: "register '\(job.name)' with the executor before adding the schedule"
+            )
+        }
+    }
+
+    // MARK: Timers
+
+    private func processTimers(now: Date, group: inout DiscardingTaskGroup) async {
+        while let top = timers.min, top.at <= now {
+            _ = timers.popMin()
+            switch top.kind {
+            case .due(let name, let generation):
+                guard phase == .running, entries[name]?.generation == generation else { continue }
+                await fireDue(name, now: now)
+            case .retry(let id):
+                guard var run = active[id], let retryAt = run.retryAt, retryAt <= now else { continue }
+                run.retryAt = nil
+                active[id] = run
+                enqueue(id)
+            case .timeout(let id, let attempt):
+                guard let run = active[id], run.executingAttempt == attempt else { continue }
+                stopAttempt(id, reason: .timeout)
+            case .atRisk(let id):
+                guard let run = active[id] else { continue }
+                emit(
+                    .deadlineAtRisk, run: run.record, now: now,
+                    message: run.deadline.map { "deadline \(Timestamp.string(from: $0))" })
+            case .deadline(let id):
+                await deadlinePassed(id, now: now)
+            case .lease:
+                leaseTimerPending = false
+                if !active.isEmpty {
+                    await renewLease(now: now, force: true)
+                }
+            case .grace:
+                logger.info(
+                    "shutdown grace period over; cancelling attempts", metadata: ["scheduler.attempts": "\(executing)"])
+                for id in active.keys where active[id]?.executingAttempt != nil {
+                    stopAttempt(id, reason: .shutdown)
+                }
+                group.cancelAll()
+            }
+        }
+    }
+
+    // MARK: Occurrences
+
+    /// Handles every event of a schedule that is due at `now`: runs, catch-up, skips.
+    private func fireDue(_ name: String, now: Date) async {
+        guard var entry = entries[name] else { return }
+        let schedule = entry.schedule
+        let generation = entry.generation
+        let policy = schedule.catchUp
+        let windowStart = now.addingTimeInterval(-policy.window.seconds)
+        var onTime: [Date] = []
+        var missed: [Date] = []
+        var skipped: [(Date, SkipRecord.Reason, String)] = []
+        var last: Date?
+        var handled = 0
+        while let event = entry.nextEvent, handled < 100_000 {
+            let due = event.isSkippedByGap ? event.instant : schedule.dueTime(of: event.instant)
+            guard due <= now else { break }
+            handled += 1
+            last = event.instant
+            entry.nextEvent = schedule.trigger.dependsOnCompletion ? nil : schedule.nextEvent(after: event.instant)
+            if event.isSkippedByGap {
+                skipped.append(
+                    (event.instant, .dstGap, "its wall-clock time does not exist in \(name)'s zone that day"))
+            } else if !schedule.isEnabled {
+                skipped.append((event.instant, .disabled, "the schedule is disabled"))
+            } else if entry.isPaused {
+                skipped.append((event.instant, .paused, "the schedule is paused"))
+            } else if now.timeIntervalSince(due) <= policy.grace.seconds {
+                onTime.append(event.instant)
+            } else if due < windowStart {
+                skipped.append(
+                    (event.instant, .outsideCatchUpWindow, "missed by more than the catch-up window \(policy.window)"))
+            } else {
+                missed.append(event.instant)
+            }
+        }
+        let selected = policy.selection(ofMissed: missed.count)
+        for (index, instant) in missed.enumerated() where !selected.contains(index) {
+            skipped.append(
+                (instant, .notCaughtUp, "missed; catch-up mode \(policy.mode) ran \(selected.count) of \(missed.count)")
+            )
+        }
+        entries[name] = entry
+        await recordSkips(skipped, schedule: name, now: now)
+        // Claim before moving the cursor: a claim at or before the cursor is refused.
+        for instant in missed[selected] {
+            await admit(instant, of: name, origin: .catchUp, now: now)
+        }
+        for instant in onTime {
+            await admit(instant, of: name, origin: .scheduled, now: now)
+        }
+        if let last {
+            entries[name]?.cursor = last
+            do {
+                try await store.advanceCursor(of: name, to: last)
+            } catch {
+                logger.error(
+                    "could not record the schedule's cursor",
+                    metadata: ["scheduler.schedule": "\(name)", "scheduler.error": "\(error)"])
+            }
+        }
+        if let entry = entries[name], entry.generation == generation {
+            if handled >= 100_000 {
+                addTimer(at: now, .due(name, generation: entry.generation))
+            } else {
+                scheduleDueTimer(for: entry)
+            }
+        }
+    }
+
+    /// Writes skip entries, folding more than 100 of one reason into one entry.
+    func recordSkips(_ skipped: [(Date, SkipRecord.Reason, String)], schedule: String, now: Date) async {
+        guard !skipped.isEmpty else { return }
+        var records: [SkipRecord] = []
+        let byReason = Dictionary(grouping: skipped, by: \.1)
+        for (reason, items) in byReason {
+            if items.count > 100, let first = items.first, let last = items.last {
+                records.append(
+                    SkipRecord(
+                        schedule: schedule,
+                        occurrence: first.0,
+                        reason: reason,
+                        detail: first.2,
+                        recorded: now,
+                        count: items.count,
+                        lastOccurrence: last.0
+                    )
+                )
+            } else {
+                records += items.map {
+                    SkipRecord(schedule: schedule, occurrence: $0.0, reason: reason, detail: $0.2, recorded: now)
+                }
+            }
+        }
+        records.sort { $0.occurrence < $1.occurrence }
+        do {
+            try await store.recordSkips(records)
+        } catch {
+            logger.error(
+                "could not record skips",
+                metadata: ["scheduler.schedule": "\(schedule)", "scheduler.error": "\(error)"])
+        }
+        if shared.hasSubscribers.load(ordering: .acquiring) {
+            for record in records {
+                emit(
+                    SchedulerEvent(
+                        kind: .skipped, schedule: schedule, occurrence: record.occurrence, at: now,
+                        message: record.reason.rawValue)
+                )
+            }
+        }
+        logger.debug(
+            "occurrences skipped",
+            metadata: ["scheduler.schedule": "\(schedule)", "scheduler.count": "\(skipped.count)"])
+    }
+
+    /// Claims an occurrence and admits its run under the overlap policy.
+    private func admit(_ instant: Date, of name: String, origin: JobRun.Origin, now: Date) async {
+        guard var entry = entries[name] else { return }
+        let schedule = entry.schedule
+        let overlap = schedule.overlap
+        var buffer = false
+        if entry.activeRuns.count >= overlap.concurrentRuns {
+            switch overlap.base {
+            case .cancelOther:
+                for id in entry.activeRuns {
+                    await cancelRun(
+                        id, now: now, message: "replaced by the occurrence at \(Timestamp.string(from: instant))")
+                }
+                entry = entries[name] ?? entry
+            case .bufferOne, .bufferAll:
+                if entry.buffered.count < overlap.bufferCapacity {
+                    buffer = true
+                } else {
+                    await recordSkips(
+                        [(instant, .overlap, "a previous run is active and the buffer is full")], schedule: name,
+                        now: now)
+                    return
+                }
+            case .skip, .allowAll:
+                await recordSkips([(instant, .overlap, "a previous run is still active")], schedule: name, now: now)
+                return
+            }
+        }
+        await renewLease(now: now, force: false)
+        let token: Int64?
+        do {
+            token = try await store.claim(instant, of: name, owner: configuration.instance)
+        } catch {
+            logger.error(
+                "could not claim an occurrence",
+                metadata: ["scheduler.schedule": "\(name)", "scheduler.error": "\(error)"])
+            return
+        }
+        guard let token else {
+            logger.debug("occurrence already claimed", metadata: ["scheduler.schedule": "\(name)"])
+            return
+        }
+        let run = JobRun(
+            schedule: name,
+            occurrence: instant,
+            origin: origin,
+            owner: configuration.instance,
+            fencingToken: token,
+            created: now
+        )
+        do {
+            try await store.saveRun(run)
+        } catch {
+            logger.error(
+                "could not record a run", metadata: ["scheduler.schedule": "\(name)", "scheduler.error": "\(error)"])
+        }
+        if buffer {
+            active[run.id] = makeActiveRun(run, schedule: schedule)
+            entries[name]?.buffered.append(run.id)
+            emit(.fired, run: run, now: now, message: "waiting behind the active run")
+        } else {
+            admitClaimed(run, schedule: schedule, now: now)
+        }
+    }
+
+    private func makeActiveRun(_ run: JobRun, schedule: Schedule) -> ActiveRun {
+        ActiveRun(
+            record: run,
+            schedule: schedule,
+            due: schedule.dueTime(of: run.occurrence),
+            deadline: schedule.deadline.map { $0.deadline(for: run.occurrence) }
+        )
+    }
+
+    /// Makes a claimed run active and ready to start.
+    func admitClaimed(_ run: JobRun, schedule: Schedule, now: Date) {
+        var activeRun = active[run.id] ?? makeActiveRun(run, schedule: schedule)
+        if run.origin == .manual { activeRun.due = now }
+        active[run.id] = activeRun
+        entries[run.schedule]?.activeRuns.append(run.id)
+        if let policy = schedule.deadline, let deadline = activeRun.deadline, deadline > now {
+            let atRisk = deadline.addingTimeInterval(-policy.buffer.seconds)
+            if atRisk > now, policy.buffer > .zero { addTimer(at: atRisk, .atRisk(run.id)) }
+            addTimer(at: deadline, .deadline(run.id))
+        }
+        emit(.fired, run: run, now: now)
+        logger.debug(
+            "occurrence fired",
+            metadata: [
+                "scheduler.schedule": "\(run.schedule)", "scheduler.run": "\(run.id)",
+                "scheduler.origin": "\(run.origin)",
+            ]
+        )
+        enqueue(run.id)
+    }
+
+    /// Puts an active run in the ready queue.
+    func enqueue(_ id: UUID) {
+        guard var run = active[id] else { return }
+        sequence &+= 1
+        run.readyToken = sequence
+        active[id] = run
+        ready.insert(
+            ReadyItem(
+                priority: run.schedule.priority, due: run.due, schedule: run.record.schedule, sequence: sequence,
+                runID: id)
+        )
+        doorbell.ring()
+    }
+
+    // MARK: Shutdown, recovery, leases
+
+    private func beginShutdown(now: Date) async {
+        phase = .draining
+        logger.info("scheduler shutting down", metadata: ["scheduler.attempts": "\(executing)"])
+        for pending in commands { pending.continuation.resume(throwing: Self.notRunning()) }
+        commands.removeAll()
+        for (id, run) in active where run.executingAttempt == nil {
+            if run.record.attempts.isEmpty {
+                await recordSkips(
+                    [(run.record.occurrence, .shutdown, "the scheduler shut down before it started")],
+                    schedule: run.record.schedule, now: now)
+                await finish(id, status: .skipped, now: now, message: "the scheduler shut down before it started")
+            } else {
+                await finish(id, status: .cancelled, now: now, message: "the scheduler shut down between attempts")
+            }
+        }
+        ready = Heap()
+        addTimer(at: now.addingTimeInterval(configuration.shutdownGracePeriod.seconds), .grace)
+    }
+
+    private func finishShutdown() async {
+        do {
+            try await store.releaseLease(instance: configuration.instance)
+        } catch {
+            logger.error("could not release the lease", metadata: ["scheduler.error": "\(error)"])
+        }
+    }
+
+    private func recoverInterruptedRuns(now: Date) async {
+        let interrupted: [JobRun]
+        do {
+            try await store.releaseLease(instance: configuration.instance)
+            interrupted = try await store.interruptRuns(ownedByLeasesExpiredAt: now)
+        } catch {
+            logger.error("could not recover interrupted runs", metadata: ["scheduler.error": "\(error)"])
+            return
+        }
+        for var run in interrupted {
+            emit(.interrupted, run: run, now: now, message: "the instance running it stopped")
+            guard let entry = entries[run.schedule],
+                run.attempts.filter({ !$0.isFallback }).count < entry.schedule.retry.maxAttempts
+            else { continue }
+            run.status = .running
+            run.finished = nil
+            run.owner = configuration.instance
+            do {
+                try await store.saveRun(run)
+            } catch {
+                continue
+            }
+            emit(.retrying, run: run, now: now, message: "retrying after an interruption")
+            admitClaimed(run, schedule: entry.schedule, now: now)
+        }
+    }
+
+    func renewLease(now: Date, force: Bool) async {
+        let duration = configuration.leaseDuration.seconds
+        if !force, let expiry = leaseExpiry, expiry.timeIntervalSince(now) > duration / 2 { return }
+        let expiry = now.addingTimeInterval(duration)
+        do {
+            try await store.renewLease(instance: configuration.instance, until: expiry)
+            leaseExpiry = expiry
+        } catch {
+            logger.error("could not renew the lease", metadata: ["scheduler.error": "\(error)"])
+        }
+        if !leaseTimerPending {
+            leaseTimerPending = true
+            addTimer(at: now.addingTimeInterval(duration / 3), .lease)
+        }
+    }
+
+    // MARK: Events
+
+    func emit(_ kind: SchedulerEvent.Kind, run: JobRun, now: Date, attempt: Int? = nil, message: String? = nil) {
+        guard shared.hasSubscribers.load(ordering: .acquiring) else { return }
+        emit(
+            SchedulerEvent(
+                kind: kind,
+                schedule: run.schedule,
+                occurrence: run.occurrence,
+                runID: run.id,
+                attempt: attempt,
+                at: now,
+                message: message
+            )
+        )
+    }
+
+    func emit(_ event: SchedulerEvent) {
+        let continuations = shared.subscribers.withLock { Array($0.values) }
+        for continuation in continuations { continuation.yield(event) }
+    }
+}

@@ -1,0 +1,329 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-scheduling open source project
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+import DequeModule
+import Foundation
+import HeapModule
+import Logging
+
+extension Scheduler {
+    // MARK: Attempts
+
+    /// Starts ready runs while the concurrency limit allows, most urgent first.
+    func startReadyRuns(now: Date, group: inout DiscardingTaskGroup) async {
+        while executing < configuration.concurrency, let item = ready.popMin() {
+            guard let run = active[item.runID], run.readyToken == item.sequence, run.executingAttempt == nil else {
+                continue
+            }
+            await startAttempt(item.runID, now: now, group: &group)
+        }
+    }
+
+    private func startAttempt(_ id: UUID, now: Date, group: inout DiscardingTaskGroup) async {
+        guard var run = active[id] else { return }
+        let schedule = run.schedule
+        let isFallback = run.fallbackReason != nil
+        guard let job = isFallback ? schedule.fallback : schedule.job else { return }
+        let number = run.record.attempts.count + 1
+        run.record.attempts.append(JobRun.Attempt(number: number, job: job.name, isFallback: isFallback, started: now))
+        run.record.status = .running
+        run.executingAttempt = number
+        run.attemptStart = now
+        run.readyToken = nil
+        run.cancelReason = nil
+        let needsSignal = schedule.timeout != nil || schedule.deadline != nil || schedule.overlap == .cancelOther
+        let signal = needsSignal ? Doorbell() : nil
+        run.signal = signal
+        active[id] = run
+        if let timeout = schedule.timeout {
+            addTimer(at: now.addingTimeInterval(timeout.seconds), .timeout(id, attempt: number))
+        }
+        executing += 1
+        setActivity { $0.attempts += 1 }
+        await renewLease(now: now, force: false)
+        do {
+            try await store.saveRun(run.record)
+        } catch {
+            logger.error(
+                "could not record an attempt", metadata: ["scheduler.run": "\(id)", "scheduler.error": "\(error)"])
+        }
+        emit(.started, run: run.record, now: now, attempt: number)
+        var jobLogger = logger
+        jobLogger[metadataKey: "scheduler.schedule"] = "\(run.record.schedule)"
+        jobLogger[metadataKey: "scheduler.run"] = "\(id)"
+        jobLogger[metadataKey: "scheduler.attempt"] = "\(number)"
+        let context = JobContext(
+            runID: id,
+            schedule: run.record.schedule,
+            occurrence: run.record.occurrence,
+            attempt: number,
+            isFallback: isFallback,
+            fencingToken: run.record.fencingToken,
+            deadline: run.deadline,
+            clock: clock,
+            logger: jobLogger
+        )
+        let executor = self.executor
+        group.addTask {
+            let outcome: Result<JSONValue?, any Error>
+            do {
+                outcome = .success(try await Self.execute(job, context: context, executor: executor, signal: signal))
+            } catch {
+                outcome = .failure(error)
+            }
+            await self.attemptFinished(Completion(runID: id, attempt: number, outcome: outcome))
+        }
+    }
+
+    /// Runs a job, racing it against its cancel signal when it has one.
+    private nonisolated static func execute(
+        _ job: JobReference,
+        context: JobContext,
+        executor: any Executor,
+        signal: Doorbell?
+    ) async throws -> JSONValue? {
+        guard let signal else { return try await executor.execute(job, context: context) }
+        return try await withThrowingTaskGroup(of: JSONValue?.self) { group in
+            group.addTask { try await executor.execute(job, context: context) }
+            group.addTask {
+                await signal.wait()
+                throw CancellationError()
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
+    }
+
+    private func attemptFinished(_ completion: Completion) {
+        completions.append(completion)
+        doorbell.ring()
+    }
+
+    /// Tells an executing attempt to stop.
+    func stopAttempt(_ id: UUID, reason: CancelReason) {
+        guard var run = active[id], run.executingAttempt != nil else { return }
+        if run.cancelReason == nil { run.cancelReason = reason }
+        active[id] = run
+        run.signal?.ring()
+    }
+
+    // MARK: Completions
+
+    func processCompletions(now: Date) async {
+        while !completions.isEmpty {
+            let batch = completions
+            completions.removeAll()
+            for completion in batch {
+                executing -= 1
+                await handle(completion, now: now)
+                setActivity { $0.attempts -= 1 }
+            }
+        }
+    }
+
+    private func handle(_ completion: Completion, now: Date) async {
+        guard var run = active[completion.runID], run.executingAttempt == completion.attempt else { return }
+        let id = completion.runID
+        let index = run.record.attempts.count - 1
+        let started = run.attemptStart ?? now
+        run.executingAttempt = nil
+        run.signal = nil
+        run.lastDuration = .fromSeconds(now.timeIntervalSince(started))
+        run.record.attempts[index].finished = now
+        let isFallback = run.record.attempts[index].isFallback
+        let reason = run.cancelReason
+        run.cancelReason = nil
+        switch completion.outcome {
+        case .success(let result):
+            run.record.attempts[index].status = .succeeded
+            run.record.result = result
+            active[id] = run
+            await finish(id, status: .succeeded, now: now, message: run.fallbackReason)
+        case .failure(let error):
+            let status: JobRun.Status =
+                switch reason {
+                case .timeout: .timedOut
+                case .overlap, .shutdown: .cancelled
+                case .deadline: .cancelled
+                case nil: phase == .draining && error is CancellationError ? .cancelled : .failed
+                }
+            let message =
+                switch reason {
+                case .timeout: "timed out after \(run.schedule.timeout ?? .zero)"
+                case .deadline: "cancelled at the deadline"
+                case .overlap: "cancelled by a newer occurrence"
+                case .shutdown: "cancelled at shutdown"
+                case nil: String(describing: error)
+                }
+            run.record.attempts[index].status = status
+            run.record.attempts[index].error = message
+            active[id] = run
+            await afterFailure(id, status: status, message: message, isFallback: isFallback, reason: reason, now: now)
+        }
+    }
+
+    /// Decides what follows a failed attempt: a retry, the fallback, or the end of the run.
+    private func afterFailure(
+        _ id: UUID,
+        status: JobRun.Status,
+        message: String,
+        isFallback: Bool,
+        reason: CancelReason?,
+        now: Date
+    ) async {
+        guard var run = active[id] else { return }
+        let schedule = run.schedule
+        if reason == .overlap || reason == .shutdown || phase == .draining || isFallback {
+            await finish(id, status: status, now: now, message: message)
+            return
+        }
+        if reason == .deadline {
+            await fallBack(id, status: status, reason: "the deadline passed before the run finished", now: now)
+            return
+        }
+        let attempts = run.record.attempts.filter { !$0.isFallback }.count
+        guard attempts < schedule.retry.maxAttempts else {
+            await fallBack(
+                id, status: status,
+                reason: "it failed after \(attempts) attempt\(attempts == 1 ? "" : "s"): \(message)", now: now)
+            return
+        }
+        let seed = StableHash.hash(run.record.id.uuidString, 0)
+        let backoff = schedule.retry.backoff.delay(afterAttempt: attempts, seed: seed)
+        let retryAt = now.addingTimeInterval(backoff.seconds)
+        if let deadline = run.deadline {
+            let needed = (schedule.timeout ?? run.lastDuration ?? .zero).seconds
+            if retryAt.addingTimeInterval(needed) > deadline {
+                await fallBack(
+                    id, status: status, reason: "another attempt cannot finish before the deadline: \(message)",
+                    now: now)
+                return
+            }
+        }
+        run.retryAt = retryAt
+        active[id] = run
+        addTimer(at: retryAt, .retry(id))
+        await save(run.record)
+        emit(
+            .retrying, run: run.record, now: now, attempt: attempts,
+            message: "attempt \(attempts) failed (\(message)); next at \(Timestamp.string(from: retryAt))")
+        logger.info(
+            "attempt failed; retrying",
+            metadata: [
+                "scheduler.schedule": "\(run.record.schedule)", "scheduler.run": "\(id)",
+                "scheduler.error": "\(message)",
+            ]
+        )
+    }
+
+    /// Starts the schedule's fallback for a run, or ends the run with `status` when there is none.
+    private func fallBack(_ id: UUID, status: JobRun.Status, reason: String, now: Date) async {
+        guard var run = active[id] else { return }
+        guard run.schedule.fallback != nil, run.fallbackReason == nil, phase == .running else {
+            await finish(id, status: status, now: now, message: reason)
+            return
+        }
+        run.fallbackReason = reason
+        run.retryAt = nil
+        active[id] = run
+        enqueue(id)
+    }
+
+    /// Handles a run's deadline: records the miss, and forces the fallback.
+    func deadlinePassed(_ id: UUID, now: Date) async {
+        guard var run = active[id] else { return }
+        run.record.missedDeadline = true
+        active[id] = run
+        emit(
+            .deadlineMissed, run: run.record, now: now,
+            message: run.deadline.map { "deadline \(Timestamp.string(from: $0))" })
+        logger.info(
+            "deadline missed", metadata: ["scheduler.schedule": "\(run.record.schedule)", "scheduler.run": "\(id)"])
+        if run.executingAttempt != nil {
+            if run.fallbackReason == nil { stopAttempt(id, reason: .deadline) }
+        } else if run.fallbackReason == nil {
+            await fallBack(id, status: .failed, reason: "the deadline passed before the run finished", now: now)
+        }
+    }
+
+    /// Cancels a run: stops its attempt, or ends it at once when none executes.
+    func cancelRun(_ id: UUID, now: Date, message: String) async {
+        guard let run = active[id] else { return }
+        if run.executingAttempt != nil {
+            stopAttempt(id, reason: .overlap)
+        } else {
+            await finish(id, status: .cancelled, now: now, message: message)
+        }
+    }
+
+    /// Ends a run: records its final status, frees its place, starts what waited behind it.
+    func finish(_ id: UUID, status: JobRun.Status, now: Date, message: String?) async {
+        guard var run = active.removeValue(forKey: id) else { return }
+        run.record.status = status
+        run.record.finished = now
+        if let reason = run.fallbackReason { run.record.fallback = reason }
+        await save(run.record)
+        let name = run.record.schedule
+        let kind: SchedulerEvent.Kind =
+            switch status {
+            case .succeeded: .succeeded
+            case .timedOut: .timedOut
+            case .cancelled, .skipped: .cancelled
+            default: .failed
+            }
+        if status == .succeeded, run.fallbackReason != nil {
+            emit(.fallbackUsed, run: run.record, now: now, message: run.fallbackReason)
+        }
+        emit(kind, run: run.record, now: now, message: message)
+        logger.info(
+            "run finished",
+            metadata: [
+                "scheduler.schedule": "\(name)", "scheduler.run": "\(id)", "scheduler.status": "\(status)",
+                "scheduler.attempts": "\(run.record.attempts.count)",
+            ]
+        )
+        guard var entry = entries[name] else { return }
+        entry.activeRuns.removeAll { $0 == id }
+        entry.buffered.removeAll { $0 == id }
+        entries[name] = entry
+        if phase == .running, entry.activeRuns.count < entry.schedule.overlap.concurrentRuns,
+            let next = entries[name]?.buffered.popFirst()
+        {
+            if let waiting = active[next] {
+                admitClaimed(waiting.record, schedule: waiting.schedule, now: now)
+            }
+        }
+        if phase == .running, entry.schedule.trigger.dependsOnCompletion, entries[name]?.activeRuns.isEmpty == true,
+            case .runThenWait(let delay) = entry.schedule.trigger.kind
+        {
+            let earliest = entry.cursor.addingTimeInterval(1)
+            let next = max(now.addingTimeInterval(delay.seconds).wholeSecondCeiling, earliest)
+            if entry.schedule.end.map({ next < $0 }) ?? true {
+                entries[name]?.nextEvent = Trigger.Event(instant: next, isSkippedByGap: false)
+                entries[name]?.generation &+= 1
+                if let updated = entries[name] {
+                    addTimer(at: next, .due(name, generation: updated.generation))
+                }
+            }
+        }
+    }
+
+    private func save(_ run: JobRun) async {
+        do {
+            try await store.saveRun(run)
+        } catch {
+            logger.error(
+                "could not record a run", metadata: ["scheduler.run": "\(run.id)", "scheduler.error": "\(error)"])
+        }
+    }
+}
+
+extension Date {
+    /// The instant rounded up to a whole second.
+    var wholeSecondCeiling: Date { Date(timeIntervalSince1970: timeIntervalSince1970.rounded(.up)) }
+}

@@ -1,0 +1,378 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-scheduling open source project
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+import DequeModule
+public import Foundation
+import HeapModule
+public import Logging
+public import ServiceLifecycle
+import Synchronization
+
+/// Runs schedules: claims each occurrence once, runs it through an ``Executor`` under the
+/// schedule's policies, and records every run and every skip in a ``JobStore``.
+///
+/// A scheduler is a swift-service-lifecycle `Service`: ``run()`` works until graceful shutdown,
+/// then stops claiming, lets running attempts finish within
+/// ``Configuration/shutdownGracePeriod``, cancels the rest and records them. All time comes from
+/// its ``SchedulerClock``, so `ManualClock` drives the same code through a year in milliseconds.
+///
+/// ```swift
+/// var jobs = JobRegistry()
+/// jobs.register("report.weekly") { context in
+///     context.logger.info("building the weekly report")
+/// }
+/// let scheduler = Scheduler(store: InMemoryJobStore(), executor: jobs, logger: logger)
+/// try await scheduler.add(
+///     Schedule("weekly", job: JobReference("report.weekly"), trigger: .cron("0 10 * * SUN", in: .named("America/New_York")))
+/// )
+/// let group = ServiceGroup(services: [scheduler], gracefulShutdownSignals: [.sigterm], logger: logger)
+/// try await group.run()
+/// ```
+///
+/// Operations (``add(_:)``, ``pause(_:)``, ``trigger(_:)`` ...) work before ``run()`` starts and
+/// while it runs; while it runs they are applied by its loop, in order.
+public actor Scheduler: Service {
+    /// How a scheduler runs.
+    public struct Configuration: Sendable {
+        /// This instance's name: the owner of its claims and runs, and the holder of its lease.
+        /// Defaults to `scheduler-` and eight random hexadecimal digits.
+        public var instance: String
+        /// How many attempts execute at once; ready runs beyond wait in priority order. Default 4.
+        public var concurrency: Int
+        /// How long running attempts may take to finish after shutdown begins. Default 30 seconds.
+        public var shutdownGracePeriod: Duration
+        /// How long this instance's lease lasts; it is renewed while runs are active. Default 60 seconds.
+        public var leaseDuration: Duration
+
+        /// Creates a configuration.
+        public init(
+            instance: String? = nil,
+            concurrency: Int = 4,
+            shutdownGracePeriod: Duration = .seconds(30),
+            leaseDuration: Duration = .seconds(60)
+        ) {
+            self.instance = instance ?? "scheduler-" + UUID().uuidString.prefix(8).lowercased()
+            self.concurrency = max(1, concurrency)
+            self.shutdownGracePeriod = shutdownGracePeriod
+            self.leaseDuration = max(.seconds(1), leaseDuration)
+        }
+    }
+
+    /// Where the scheduler's loop stands.
+    enum Phase { case idle, running, draining, stopped }
+
+    /// A schedule the scheduler knows, with its runtime state.
+    struct Entry {
+        var schedule: Schedule
+        var isPaused: Bool
+        var cursor: Date
+        var nextEvent: Trigger.Event?
+        var generation: Int
+        /// Runs admitted (ready, executing or waiting for a retry), oldest first.
+        var activeRuns: [UUID] = []
+        /// Runs claimed while others were active, waiting under the overlap policy.
+        var buffered: Deque<UUID> = []
+    }
+
+    /// Why an executing attempt was told to stop.
+    enum CancelReason: Equatable {
+        case timeout, deadline, overlap, shutdown
+    }
+
+    /// A run that has not finished.
+    struct ActiveRun {
+        var record: JobRun
+        var schedule: Schedule
+        var due: Date
+        var deadline: Date?
+        var executingAttempt: Int?
+        var attemptStart: Date?
+        var lastDuration: Duration?
+        var signal: Doorbell?
+        var cancelReason: CancelReason?
+        var retryAt: Date?
+        var readyToken: UInt64?
+        /// Why the next attempt runs the fallback; set once the fallback is chosen.
+        var fallbackReason: String?
+    }
+
+    enum TimerKind {
+        case due(String, generation: Int)
+        case retry(UUID)
+        case timeout(UUID, attempt: Int)
+        case atRisk(UUID)
+        case deadline(UUID)
+        case lease
+        case grace
+    }
+
+    struct TimerItem: Comparable {
+        var at: Date
+        var sequence: UInt64
+        var kind: TimerKind
+
+        static func < (lhs: TimerItem, rhs: TimerItem) -> Bool { (lhs.at, lhs.sequence) < (rhs.at, rhs.sequence) }
+        static func == (lhs: TimerItem, rhs: TimerItem) -> Bool { lhs.sequence == rhs.sequence }
+    }
+
+    struct ReadyItem: Comparable {
+        var priority: Priority
+        var due: Date
+        var schedule: String
+        var sequence: UInt64
+        var runID: UUID
+
+        static func < (lhs: ReadyItem, rhs: ReadyItem) -> Bool {
+            if lhs.priority != rhs.priority { return lhs.priority < rhs.priority }
+            if lhs.due != rhs.due { return lhs.due < rhs.due }
+            if lhs.schedule != rhs.schedule { return lhs.schedule.utf8.lexicographicallyPrecedes(rhs.schedule.utf8) }
+            return lhs.sequence < rhs.sequence
+        }
+
+        static func == (lhs: ReadyItem, rhs: ReadyItem) -> Bool { lhs.sequence == rhs.sequence }
+    }
+
+    struct Completion {
+        var runID: UUID
+        var attempt: Int
+        var outcome: Result<JSONValue?, any Error>
+    }
+
+    enum Command {
+        case add(Schedule)
+        case replace(Schedule)
+        case remove(String)
+        case setEnabled(String, Bool)
+        case setPaused(String, Bool)
+        case trigger(String)
+    }
+
+    struct PendingCommand {
+        var command: Command
+        var continuation: CheckedContinuation<UUID?, any Error>
+    }
+
+    let store: any JobStore
+    let executor: any Executor
+    let clock: any SchedulerClock
+    let configuration: Configuration
+    let logger: Logger
+
+    nonisolated let doorbell = Doorbell()
+    nonisolated let shared = Shared()
+
+    var phase = Phase.idle
+    var isLoaded = false
+    var entries: [String: Entry] = [:]
+    var active: [UUID: ActiveRun] = [:]
+    var ready = Heap<ReadyItem>()
+    var timers = Heap<TimerItem>()
+    var completions: [Completion] = []
+    var commands: Deque<PendingCommand> = []
+    var executing = 0
+    var sequence: UInt64 = 0
+    var leaseExpiry: Date?
+    var leaseTimerPending = false
+
+    /// Creates a scheduler.
+    ///
+    /// - Parameters:
+    ///   - store: Where state lives. Defaults to a new ``InMemoryJobStore``.
+    ///   - executor: What runs the jobs, such as a ``JobRegistry``.
+    ///   - clock: The source of time. Defaults to ``SystemClock``.
+    ///   - configuration: Concurrency, shutdown grace and instance name.
+    ///   - logger: Where the scheduler logs (info and below, `scheduler.*` metadata keys).
+    public init(
+        store: any JobStore = InMemoryJobStore(),
+        executor: any Executor,
+        clock: any SchedulerClock = SystemClock(),
+        configuration: Configuration = Configuration(),
+        logger: Logger
+    ) {
+        self.store = store
+        self.executor = executor
+        self.clock = clock
+        self.configuration = configuration
+        var logger = logger
+        logger[metadataKey: "scheduler.instance"] = "\(configuration.instance)"
+        self.logger = logger
+    }
+
+    // MARK: Operations
+
+    /// Adds a schedule. Its first occurrence is the first one after now: earlier ones are not caught up.
+    ///
+    /// - Throws: ``SchedulingError/Code/scheduleExists`` when the name is taken,
+    ///   ``SchedulingError/Code/jobNotFound`` when the executor does not know its job or fallback,
+    ///   or a store error.
+    public func add(_ schedule: Schedule) async throws {
+        _ = try await perform(.add(schedule))
+    }
+
+    /// Replaces a schedule with a new definition of the same name, keeping its cursor and paused
+    /// state; runs in flight finish under the old definition.
+    ///
+    /// - Throws: ``SchedulingError/Code/scheduleNotFound``, ``SchedulingError/Code/jobNotFound``, or a store error.
+    public func replace(_ schedule: Schedule) async throws {
+        _ = try await perform(.replace(schedule))
+    }
+
+    /// Removes a schedule. Runs in flight finish; runs waiting behind them are cancelled; its
+    /// history stays in the store.
+    ///
+    /// - Throws: ``SchedulingError/Code/scheduleNotFound`` or a store error.
+    public func remove(_ name: String) async throws {
+        _ = try await perform(.remove(name))
+    }
+
+    /// Enables a disabled schedule.
+    ///
+    /// - Throws: ``SchedulingError/Code/scheduleNotFound`` or a store error.
+    public func enable(_ name: String) async throws {
+        _ = try await perform(.setEnabled(name, true))
+    }
+
+    /// Disables a schedule: its occurrences are recorded as skipped (`disabled`) until enabled.
+    ///
+    /// - Throws: ``SchedulingError/Code/scheduleNotFound`` or a store error.
+    public func disable(_ name: String) async throws {
+        _ = try await perform(.setEnabled(name, false))
+    }
+
+    /// Pauses a schedule: its occurrences are recorded as skipped (`paused`) until resumed.
+    ///
+    /// - Throws: ``SchedulingError/Code/scheduleNotFound`` or a store error.
+    public func pause(_ name: String) async throws {
+        _ = try await perform(.setPaused(name, true))
+    }
+
+    /// Resumes a paused schedule from its next occurrence.
+    ///
+    /// - Throws: ``SchedulingError/Code/scheduleNotFound`` or a store error.
+    public func resume(_ name: String) async throws {
+        _ = try await perform(.setPaused(name, false))
+    }
+
+    /// Runs a schedule's job now, outside its trigger. A manual run obeys the concurrency limit
+    /// and the retry, timeout and fallback policies, but not the overlap policy: it was asked for.
+    ///
+    /// - Returns: The new run's identifier.
+    /// - Throws: ``SchedulingError/Code/scheduleNotFound``, ``SchedulingError/Code/notRunning``
+    ///   during shutdown, or a store error.
+    @discardableResult
+    public func trigger(_ name: String) async throws -> UUID {
+        guard let id = try await perform(.trigger(name)) else { throw Self.notRunning() }
+        return id
+    }
+
+    /// The schedules with their state, ordered by name.
+    public func schedules() async throws -> [StoredSchedule] {
+        try await loadIfNeeded()
+        return entries.values
+            .map { StoredSchedule(schedule: $0.schedule, isPaused: $0.isPaused, cursor: $0.cursor) }
+            .sorted { $0.schedule.name.utf8.lexicographicallyPrecedes($1.schedule.name.utf8) }
+    }
+
+    /// The next nominal occurrences of a schedule that have not been handled yet.
+    ///
+    /// - Throws: ``SchedulingError/Code/scheduleNotFound``.
+    public func nextOccurrences(of name: String, count: Int) async throws -> [Date] {
+        try await loadIfNeeded()
+        guard let entry = entries[name] else { throw InMemoryJobStore.notFound(name) }
+        return entry.schedule.nextOccurrences(after: entry.cursor, count: count)
+    }
+
+    /// Runs from the store, newest occurrence first.
+    public func runs(_ query: RunQuery = RunQuery()) async throws -> [JobRun] {
+        try await store.runs(matching: query)
+    }
+
+    /// Skip entries from the store, newest occurrence first.
+    public func skips(_ query: SkipQuery = SkipQuery()) async throws -> [SkipRecord] {
+        try await store.skips(matching: query)
+    }
+
+    /// A stream of the scheduler's events from now on.
+    ///
+    /// The stream ends when the scheduler stops. A consumer slower than the scheduler loses the
+    /// oldest events beyond `bufferingNewest`.
+    ///
+    /// - Parameter limit: How many undelivered events to keep. Default 1,024.
+    public nonisolated func events(bufferingNewest limit: Int = 1_024) -> AsyncStream<SchedulerEvent> {
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: SchedulerEvent.self,
+            bufferingPolicy: .bufferingNewest(max(1, limit))
+        )
+        let key = shared.subscribers.withLock { subscribers in
+            let key = (subscribers.keys.max() ?? 0) + 1
+            subscribers[key] = continuation
+            return key
+        }
+        shared.hasSubscribers.store(true, ordering: .releasing)
+        continuation.onTermination = { [shared] _ in
+            shared.subscribers.withLock { subscribers in
+                subscribers[key] = nil
+                shared.hasSubscribers.store(!subscribers.isEmpty, ordering: .releasing)
+            }
+        }
+        return stream
+    }
+
+    /// Applies a command now when the loop is not running, or hands it to the loop.
+    private func perform(_ command: Command) async throws -> UUID? {
+        switch phase {
+        case .idle, .stopped:
+            try await loadIfNeeded()
+            return try await apply(command, now: clock.now)
+        case .running, .draining:
+            return try await withCheckedThrowingContinuation { continuation in
+                commands.append(PendingCommand(command: command, continuation: continuation))
+                doorbell.ring()
+            }
+        }
+    }
+
+    static func notRunning() -> SchedulingError {
+        SchedulingError(
+            .notRunning,
+            message: "the scheduler is shutting down",
+            suggestion: "trigger runs before shutdown begins"
+        )
+    }
+}
+
+/// State the scheduler shares with code outside its isolation: signal handlers, event
+/// subscribers, test drivers.
+final class Shared: Sendable {
+    let activity = Mutex(SchedulerActivity())
+    let subscribers = Mutex<[Int: AsyncStream<SchedulerEvent>.Continuation]>([:])
+    let hasSubscribers = Atomic<Bool>(false)
+    let shutdownRequested = Atomic<Bool>(false)
+}
+
+/// What a test driver needs to know to tell when a scheduler has nothing left to do at the
+/// current instant.
+@_spi(Testing) public struct SchedulerActivity: Sendable {
+    /// Whether the loop waits for the clock or a command.
+    public var isParked = false
+    /// Attempts started whose completion the loop has not handled yet.
+    public var attempts = 0
+    /// Whether ``Scheduler/run()`` returned.
+    public var isStopped = false
+    /// Changes with every change of the other properties.
+    public var version: UInt64 = 0
+}
+
+extension Scheduler {
+    /// The loop's activity, for test drivers.
+    @_spi(Testing) public nonisolated var currentActivity: SchedulerActivity {
+        var snapshot = shared.activity.withLock { $0 }
+        if doorbell.isPending { snapshot.isParked = false }
+        return snapshot
+    }
+}

@@ -1,0 +1,255 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-scheduling open source project
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+import DequeModule
+public import Foundation
+import Synchronization
+
+/// A ``JobStore`` in memory: the default for tests and for schedulers that need no durability.
+///
+/// It keeps the latest ``Configuration/runsPerSchedule`` runs and
+/// ``Configuration/skipsPerSchedule`` skip entries of each schedule and drops older finished
+/// ones, so a long-running process does not grow without bound.
+///
+/// ```swift
+/// let store = InMemoryJobStore()
+/// let scheduler = Scheduler(store: store, executor: registry, logger: logger)
+/// ```
+public final class InMemoryJobStore: JobStore {
+    /// Limits on what the store keeps.
+    public struct Configuration: Sendable, Hashable {
+        /// Finished runs kept per schedule; older ones are dropped. Default 1,000.
+        public var runsPerSchedule: Int
+        /// Skip entries kept per schedule. Default 1,000.
+        public var skipsPerSchedule: Int
+
+        /// Creates a configuration.
+        public init(runsPerSchedule: Int = 1_000, skipsPerSchedule: Int = 1_000) {
+            self.runsPerSchedule = max(1, runsPerSchedule)
+            self.skipsPerSchedule = max(1, skipsPerSchedule)
+        }
+    }
+
+    private struct ScheduleEntry {
+        var stored: StoredSchedule
+    }
+
+    private struct History {
+        var runIDs: Deque<UUID> = []
+        var skips: Deque<SkipRecord> = []
+        /// Claimed occurrences after the cursor; everything at or before the cursor counts as claimed.
+        var claims: Set<Date> = []
+        var cursor: Date?
+    }
+
+    private struct State {
+        var schedules: [String: StoredSchedule] = [:]
+        var histories: [String: History] = [:]
+        var runs: [UUID: JobRun] = [:]
+        var checkpoints: [String: Checkpoint] = [:]
+        var leases: [String: Date] = [:]
+        var lastToken: Int64 = 0
+    }
+
+    private let configuration: Configuration
+    private let state = Mutex(State())
+
+    /// Creates an empty store.
+    ///
+    /// - Parameter configuration: What the store keeps.
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+    }
+
+    /// Inserts or replaces a schedule's definition, keeping its state.
+    public func saveSchedule(_ schedule: Schedule) async throws {
+        state.withLock { state in
+            if state.schedules[schedule.name] != nil {
+                state.schedules[schedule.name]!.schedule = schedule
+            } else {
+                state.schedules[schedule.name] = StoredSchedule(
+                    schedule: schedule,
+                    cursor: state.histories[schedule.name]?.cursor
+                )
+            }
+        }
+    }
+
+    /// Removes a schedule's definition and state; its history stays.
+    public func deleteSchedule(named name: String) async throws -> Bool {
+        state.withLock { $0.schedules.removeValue(forKey: name) != nil }
+    }
+
+    /// Every schedule with its state, ordered by name.
+    public func schedules() async throws -> [StoredSchedule] {
+        state.withLock { state in
+            state.schedules.values.sorted { $0.schedule.name.utf8.lexicographicallyPrecedes($1.schedule.name.utf8) }
+        }
+    }
+
+    /// Sets a schedule's paused flag.
+    public func setPaused(_ paused: Bool, schedule name: String) async throws {
+        try state.withLock { state throws(SchedulingError) in
+            guard state.schedules[name] != nil else { throw Self.notFound(name) }
+            state.schedules[name]!.isPaused = paused
+        }
+    }
+
+    /// Moves a schedule's cursor forward.
+    public func advanceCursor(of name: String, to occurrence: Date) async throws {
+        state.withLock { state in
+            var history = state.histories[name, default: History()]
+            guard history.cursor.map({ $0 < occurrence }) ?? true else { return }
+            history.cursor = occurrence
+            history.claims = history.claims.filter { $0 > occurrence }
+            state.histories[name] = history
+            state.schedules[name]?.cursor = occurrence
+        }
+    }
+
+    /// Claims an occurrence once.
+    public func claim(_ occurrence: Date, of schedule: String, owner: String) async throws -> Int64? {
+        state.withLock { state in
+            var history = state.histories[schedule, default: History()]
+            if let cursor = history.cursor, occurrence <= cursor { return nil }
+            guard history.claims.insert(occurrence).inserted else { return nil }
+            state.histories[schedule] = history
+            state.lastToken += 1
+            return state.lastToken
+        }
+    }
+
+    /// Inserts or replaces a run, dropping the schedule's oldest finished runs beyond the limit.
+    public func saveRun(_ run: JobRun) async throws {
+        let limit = configuration.runsPerSchedule
+        state.withLock { state in
+            if state.runs.updateValue(run, forKey: run.id) != nil { return }
+            var history = state.histories[run.schedule, default: History()]
+            history.runIDs.append(run.id)
+            var kept = 0
+            while history.runIDs.count - kept > limit {
+                let oldest = history.runIDs.removeFirst()
+                if let old = state.runs[oldest], !old.status.isFinished {
+                    history.runIDs.append(oldest)  // still active: keep it, look at the next
+                    kept += 1
+                } else {
+                    state.runs[oldest] = nil
+                }
+            }
+            state.histories[run.schedule] = history
+        }
+    }
+
+    /// The run with an identifier.
+    public func run(id: UUID) async throws -> JobRun? {
+        state.withLock { $0.runs[id] }
+    }
+
+    /// Runs matching a query, newest occurrence first.
+    public func runs(matching query: RunQuery) async throws -> [JobRun] {
+        state.withLock { state in
+            let candidates: [JobRun]
+            if let schedule = query.schedule {
+                candidates = state.histories[schedule]?.runIDs.compactMap { state.runs[$0] } ?? []
+            } else {
+                candidates = Array(state.runs.values)
+            }
+            return Self.page(candidates.filter(query.matches), limit: query.limit, offset: query.offset) {
+                ($0.occurrence, $0.created, $0.id.uuidString) > ($1.occurrence, $1.created, $1.id.uuidString)
+            }
+        }
+    }
+
+    /// Appends skip entries, dropping each schedule's oldest beyond the limit.
+    public func recordSkips(_ skips: [SkipRecord]) async throws {
+        let limit = configuration.skipsPerSchedule
+        state.withLock { state in
+            for skip in skips {
+                var history = state.histories[skip.schedule, default: History()]
+                history.skips.append(skip)
+                if history.skips.count > limit { history.skips.removeFirst() }
+                state.histories[skip.schedule] = history
+            }
+        }
+    }
+
+    /// Skip entries matching a query, newest occurrence first.
+    public func skips(matching query: SkipQuery) async throws -> [SkipRecord] {
+        state.withLock { state in
+            let candidates: [SkipRecord]
+            if let schedule = query.schedule {
+                candidates = Array(state.histories[schedule]?.skips ?? [])
+            } else {
+                candidates = state.histories.values.flatMap(\.skips)
+            }
+            return Self.page(candidates.filter(query.matches), limit: query.limit, offset: query.offset) {
+                ($0.occurrence, $0.recorded, $0.schedule) > ($1.occurrence, $1.recorded, $1.schedule)
+            }
+        }
+    }
+
+    /// Stores a checkpoint.
+    public func saveCheckpoint(_ checkpoint: Checkpoint) async throws {
+        state.withLock { $0.checkpoints[Self.key(checkpoint.run, checkpoint.stage, checkpoint.version)] = checkpoint }
+    }
+
+    /// The checkpoint of a run's stage at a version.
+    public func checkpoint(run: UUID, stage: String, version: Int) async throws -> Checkpoint? {
+        state.withLock { $0.checkpoints[Self.key(run, stage, version)] }
+    }
+
+    /// Creates or extends a lease.
+    public func renewLease(instance: String, until expiry: Date) async throws {
+        state.withLock { $0.leases[instance] = expiry }
+    }
+
+    /// Ends a lease.
+    public func releaseLease(instance: String) async throws {
+        state.withLock { _ = $0.leases.removeValue(forKey: instance) }
+    }
+
+    /// Marks the active runs of instances whose lease expired as interrupted.
+    public func interruptRuns(ownedByLeasesExpiredAt now: Date) async throws -> [JobRun] {
+        state.withLock { state in
+            var changed: [JobRun] = []
+            for (id, run) in state.runs where !run.status.isFinished {
+                if let owner = run.owner, let expiry = state.leases[owner], expiry > now { continue }
+                var interrupted = run
+                interrupted.status = .interrupted
+                interrupted.finished = now
+                if var last = interrupted.attempts.last, last.finished == nil {
+                    last.finished = now
+                    last.status = .interrupted
+                    last.error = "the instance running it stopped"
+                    interrupted.attempts[interrupted.attempts.count - 1] = last
+                }
+                state.runs[id] = interrupted
+                changed.append(interrupted)
+            }
+            return changed.sorted { $0.occurrence < $1.occurrence }
+        }
+    }
+
+    private static func key(_ run: UUID, _ stage: String, _ version: Int) -> String {
+        "\(run.uuidString)\u{0}\(stage)\u{0}\(version)"
+    }
+
+    private static func page<T>(_ items: [T], limit: Int, offset: Int, by newerFirst: (T, T) -> Bool) -> [T] {
+        let sorted = items.sorted(by: newerFirst)
+        let start = min(max(0, offset), sorted.count)
+        return Array(sorted[start..<min(sorted.count, start + max(0, limit))])
+    }
+
+    static func notFound(_ name: String) -> SchedulingError {
+        SchedulingError(
+            .scheduleNotFound,
+            message: "no schedule is named '\(name)'",
+            suggestion: "check the name with `scheduler status`"
+        )
+    }
+}
