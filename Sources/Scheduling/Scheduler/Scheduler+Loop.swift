@@ -378,12 +378,15 @@ extension Scheduler {
         var buffer = false
         if entry.activeRuns.count >= overlap.concurrentRuns {
             switch overlap.base {
+            case _ where origin == .catchUp:
+                // Caught-up occurrences run one after another, whatever the overlap policy.
+                buffer = true
             case .cancelOther:
-                for id in entry.activeRuns {
-                    await cancelRun(
-                        id, now: now, message: "replaced by the occurrence at \(Timestamp.string(from: instant))")
-                }
+                let message = "replaced by the occurrence at \(Timestamp.string(from: instant))"
+                for id in entry.activeRuns { await cancelRun(id, now: now, message: message) }
                 entry = entries[name] ?? entry
+                // The new run starts when the cancelled one has stopped.
+                buffer = entry.activeRuns.count >= overlap.concurrentRuns
             case .bufferOne, .bufferAll:
                 if entry.buffered.count < overlap.bufferCapacity {
                     buffer = true

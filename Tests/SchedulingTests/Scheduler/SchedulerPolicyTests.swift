@@ -1,0 +1,337 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-scheduling open source project
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import Scheduling
+import SchedulingTesting
+import Synchronization
+import Testing
+
+struct JobFailure: Error, CustomStringConvertible {
+    var description: String { "the job failed" }
+}
+
+@Suite("Scheduler policies")
+struct SchedulerPolicyTests {
+    static let start = Fixture.date("2026-01-01T00:00:00Z")
+
+    /// Runs an hourly schedule, stops for 5.5 hours, and starts a new scheduler on the same store.
+    static func catchUp(_ policy: CatchUpPolicy) async throws -> ([JobRun], [SkipRecord]) {
+        var jobs = JobRegistry()
+        jobs.register("tick") { _ in }
+        let store = InMemoryJobStore()
+        let (first, _) = Fixture.scheduler(jobs: jobs, store: store)
+        try await first.run { driver in
+            try await driver.scheduler.add(
+                Schedule("hourly", job: JobReference("tick"), trigger: .cron("0 * * * *"), catchUp: policy))
+            try await driver.advance(by: .seconds(3600))
+        }
+        let (second, _) = Fixture.scheduler(at: "2026-01-01T06:30:00Z", jobs: jobs, store: store)
+        try await second.run { _ in }
+        return (try await Fixture.allRuns(store), try await Fixture.allSkips(store))
+    }
+
+    @Test("catch-up latest runs the latest missed occurrence and records the others")
+    func catchUpLatest() async throws {
+        let (runs, skips) = try await Self.catchUp(CatchUpPolicy())
+        #expect(runs.map(\.occurrence) == [1, 6].map { Self.start.addingTimeInterval(Double($0) * 3600) })
+        #expect(runs.map(\.origin) == [.scheduled, .catchUp])
+        #expect(skips.map(\.occurrence) == (2...5).map { Self.start.addingTimeInterval(Double($0) * 3600) })
+        #expect(skips.allSatisfy { $0.reason == .notCaughtUp })
+    }
+
+    @Test(
+        "catch-up modes",
+        arguments: [
+            (CatchUpPolicy.Mode.none, [Int](), 5),
+            (.earliest, [2], 4),
+            (.all(maximum: 3), [4, 5, 6], 2),
+            (.all(maximum: 10), [2, 3, 4, 5, 6], 0),
+        ])
+    func catchUpModes(mode: CatchUpPolicy.Mode, hours: [Int], skipped: Int) async throws {
+        let (runs, skips) = try await Self.catchUp(CatchUpPolicy(mode: mode))
+        #expect(runs.dropFirst().map(\.occurrence) == hours.map { Self.start.addingTimeInterval(Double($0) * 3600) })
+        #expect(skips.count == skipped)
+    }
+
+    @Test("missed occurrences older than the window are dropped with a reason")
+    func catchUpWindow() async throws {
+        let (runs, skips) = try await Self.catchUp(CatchUpPolicy(mode: .all(maximum: 10), window: .seconds(3 * 3600)))
+        #expect(
+            runs.dropFirst().map(\.occurrence) == [4, 5, 6].map { Self.start.addingTimeInterval(Double($0) * 3600) })
+        #expect(skips.map(\.reason) == [.outsideCatchUpWindow, .outsideCatchUpWindow])
+    }
+
+    /// Runs a per-minute schedule whose job takes 150 seconds, for ten minutes.
+    static func overlap(_ policy: OverlapPolicy) async throws -> ([JobRun], [SkipRecord], Int) {
+        let counter = Counter()
+        var jobs = JobRegistry()
+        jobs.register("slow") { context in
+            counter.enter()
+            defer { counter.leave() }
+            try await context.clock.sleep(until: context.clock.now.addingTimeInterval(150))
+        }
+        let (driver, store) = Fixture.scheduler(jobs: jobs)
+        try await driver.run { driver in
+            try await driver.scheduler.add(
+                Schedule("minutely", job: JobReference("slow"), trigger: .cron("* * * * *"), overlap: policy))
+            try await driver.advance(by: .seconds(600))
+        }
+        return (try await Fixture.allRuns(store), try await Fixture.allSkips(store), counter.maximumConcurrent)
+    }
+
+    @Test("overlap skip records the occurrences that find a run active")
+    func overlapSkip() async throws {
+        let (runs, skips, peak) = try await Self.overlap(.skip)
+        #expect(peak == 1)
+        #expect(runs.map { Int($0.occurrence.timeIntervalSince(Self.start) / 60) } == [1, 4, 7, 10])
+        #expect(skips.count == 6 && skips.allSatisfy { $0.reason == .overlap })
+    }
+
+    @Test("overlap bufferOne keeps one occurrence waiting")
+    func overlapBufferOne() async throws {
+        let (runs, skips, peak) = try await Self.overlap(.bufferOne)
+        #expect(peak == 1)
+        // Each run takes 150 s: four run back to back (the one due at 360 s waits while the one
+        // buffered at 240 s starts); at shutdown (600 s) the one buffered at 540 s still waits.
+        let succeeded = runs.filter { $0.status == .succeeded }
+        #expect(succeeded.map { $0.attempts[0].started.timeIntervalSince(Self.start) } == [60, 210, 360, 510])
+        #expect(runs.filter { $0.status == .skipped }.map { $0.occurrence.timeIntervalSince(Self.start) } == [540])
+        #expect(
+            skips.filter { $0.reason == .overlap }.map { $0.occurrence.timeIntervalSince(Self.start) } == [
+                180, 300, 420, 480, 600,
+            ])
+        #expect(skips.filter { $0.reason == .shutdown }.count == 1)
+    }
+
+    @Test("overlap cancelOther cancels the active run for the new occurrence")
+    func overlapCancelOther() async throws {
+        let (runs, skips, peak) = try await Self.overlap(.cancelOther)
+        #expect(peak == 1)
+        #expect(skips.isEmpty)
+        #expect(runs.count == 10)
+        #expect(runs.dropLast().allSatisfy { $0.status == .cancelled })
+    }
+
+    @Test("overlap allowAll runs side by side up to its maximum")
+    func overlapAllowAll() async throws {
+        let (runs, skips, peak) = try await Self.overlap(.allowAll(maximum: 2))
+        #expect(peak == 2)
+        #expect(runs.count + skips.count == 10)
+        #expect(!skips.isEmpty)
+    }
+
+    @Test("retries with exponential backoff belong to one run and are recorded as attempts")
+    func retries() async throws {
+        var jobs = JobRegistry()
+        jobs.register("flaky") { context in
+            if context.attempt < 3 { throw JobFailure() }
+        }
+        let (driver, store) = Fixture.scheduler(jobs: jobs)
+        try await driver.run { driver in
+            let retry = RetryPolicy(maxAttempts: 5, backoff: .exponential(initial: .seconds(10), maximum: .seconds(15)))
+            try await driver.scheduler.add(
+                Schedule(
+                    "flaky", job: JobReference("flaky"), trigger: .once(at: Self.start.addingTimeInterval(60)),
+                    retry: retry)
+            )
+            try await driver.advance(by: .seconds(600))
+        }
+        let runs = try await Fixture.allRuns(store)
+        #expect(runs.count == 1)
+        #expect(runs[0].status == .succeeded)
+        #expect(runs[0].attempts.map(\.status) == [.failed, .failed, .succeeded])
+        #expect(runs[0].attempts.map { $0.started.timeIntervalSince(Self.start) } == [60, 70, 85])
+        #expect(runs[0].attempts[0].error == "the job failed")
+    }
+
+    @Test("a timeout cancels the attempt; retries time out too; the run ends timedOut")
+    func timeout() async throws {
+        var jobs = JobRegistry()
+        jobs.register("stuck") { context in
+            try await context.clock.sleep(until: context.clock.now.addingTimeInterval(7200))
+        }
+        let (driver, store) = Fixture.scheduler(jobs: jobs)
+        try await driver.run { driver in
+            try await driver.scheduler.add(
+                Schedule(
+                    "stuck",
+                    job: JobReference("stuck"),
+                    trigger: .once(at: Self.start.addingTimeInterval(60)),
+                    retry: .retries(1, backoff: .seconds(60)),
+                    timeout: .seconds(600)
+                )
+            )
+            try await driver.advance(by: .seconds(3 * 3600))
+        }
+        let run = try #require(try await Fixture.allRuns(store).first)
+        #expect(run.status == .timedOut)
+        #expect(run.attempts.map(\.status) == [.timedOut, .timedOut])
+        #expect(run.attempts.map { $0.finished!.timeIntervalSince($0.started) } == [600, 600])
+    }
+
+    @Test("ready runs start in priority order when the concurrency limit is reached")
+    func priorities() async throws {
+        let order = OrderLog()
+        var jobs = JobRegistry()
+        jobs.register("log") { context in order.append(context.schedule) }
+        let (driver, _) = Fixture.scheduler(jobs: jobs, concurrency: 1)
+        try await driver.run { driver in
+            for (name, priority) in [
+                ("b-low", Priority.low), ("a-medium", .medium), ("d-critical", .critical), ("c-high", .high),
+            ] {
+                try await driver.scheduler.add(
+                    Schedule(name, job: JobReference("log"), trigger: .cron("0 * * * *"), priority: priority)
+                )
+            }
+            try await driver.advance(by: .seconds(3600))
+        }
+        #expect(order.entries == ["d-critical", "c-high", "a-medium", "b-low"])
+    }
+
+    @Test("pause, disable and a DST gap under a skip policy each leave a skip record with its reason")
+    func skipReasons() async throws {
+        var jobs = JobRegistry()
+        jobs.register("tick") { _ in }
+        let (driver, store) = Fixture.scheduler(at: "2026-03-07T00:00:00Z", jobs: jobs)
+        try await driver.run { driver in
+            let scheduler = driver.scheduler
+            try await scheduler.add(Schedule("paused", job: JobReference("tick"), trigger: .cron("0 * * * *")))
+            try await scheduler.add(
+                Schedule("disabled", job: JobReference("tick"), trigger: .cron("0 * * * *"), enabled: false))
+            let gap = CronDSTPolicy(gap: .skip, fold: .first)
+            try await scheduler.add(
+                Schedule(
+                    "gap", job: JobReference("tick"),
+                    trigger: .cron("30 2 * * *", in: Fixture.zone("America/New_York"), dstPolicy: gap))
+            )
+            try await scheduler.pause("paused")
+            try await driver.advance(by: .seconds(2 * 3600))
+            try await scheduler.resume("paused")
+            try await driver.advance(by: .seconds(2 * 86_400))
+        }
+        let skips = try await Fixture.allSkips(store)
+        #expect(skips.filter { $0.schedule == "paused" }.map(\.reason) == [.paused, .paused])
+        #expect(skips.filter { $0.schedule == "disabled" }.count == 50)
+        #expect(skips.filter { $0.schedule == "disabled" }.allSatisfy { $0.reason == .disabled })
+        let gapSkips = skips.filter { $0.schedule == "gap" }
+        #expect(gapSkips.map(\.reason) == [.dstGap])
+        #expect(gapSkips.map(\.occurrence) == [Fixture.date("2026-03-08T07:00:00Z")])
+        let gapRuns = try await Fixture.allRuns(store, "gap")
+        #expect(gapRuns.map(\.occurrence) == [Fixture.date("2026-03-07T07:30:00Z")])
+        #expect(try await Fixture.allRuns(store, "paused").count == 48)
+    }
+
+    @Test("run-then-wait starts again a delay after each run finishes")
+    func runThenWait() async throws {
+        var jobs = JobRegistry()
+        jobs.register("work") { context in
+            try await context.clock.sleep(until: context.clock.now.addingTimeInterval(600))
+        }
+        let (driver, store) = Fixture.scheduler(jobs: jobs)
+        try await driver.run { driver in
+            try await driver.scheduler.add(
+                Schedule("loop", job: JobReference("work"), trigger: .runThenWait(.seconds(1800))))
+            try await driver.advance(by: .seconds(7200))
+        }
+        let starts = try await Fixture.allRuns(store).map { $0.attempts[0].started.timeIntervalSince(Self.start) }
+        #expect(starts == [1, 2401, 4801])
+    }
+
+    @Test("a manual trigger runs now, recorded as manual")
+    func manualTrigger() async throws {
+        var jobs = JobRegistry()
+        jobs.register("tick") { _ in }
+        let (driver, store) = Fixture.scheduler(jobs: jobs)
+        let id = try await driver.run { driver in
+            try await driver.scheduler.add(Schedule("daily", job: JobReference("tick"), trigger: .cron("0 6 * * *")))
+            let id = try await driver.scheduler.trigger("daily")
+            try await driver.settle()
+            return id
+        }
+        let run = try #require(try await store.run(id: id))
+        #expect(run.origin == .manual && run.status == .succeeded && run.occurrence == Self.start)
+    }
+
+    @Test("graceful shutdown lets attempts finish within the grace period, cancels the rest, and records it all")
+    func shutdown() async throws {
+        var jobs = JobRegistry()
+        jobs.register("short") { context in
+            try await context.clock.sleep(until: context.clock.now.addingTimeInterval(30))
+        }
+        jobs.register("long") { context in
+            try await context.clock.sleep(until: context.clock.now.addingTimeInterval(3600))
+        }
+        let (driver, store) = Fixture.scheduler(jobs: jobs)
+        try await driver.run { driver in
+            let once = Trigger.once(at: Self.start.addingTimeInterval(60))
+            try await driver.scheduler.add(Schedule("short", job: JobReference("short"), trigger: once))
+            try await driver.scheduler.add(
+                Schedule("long", job: JobReference("long"), trigger: once, overlap: .bufferOne))
+            try await driver.scheduler.trigger("long")
+            try await driver.advance(by: .seconds(61))
+        }
+        let runs = try await Fixture.allRuns(store)
+        #expect(runs.first { $0.schedule == "short" }?.status == .succeeded)
+        let long = runs.filter { $0.schedule == "long" }
+        #expect(long.map(\.status).sorted { $0.rawValue < $1.rawValue } == [.cancelled, .skipped])
+        #expect(runs.allSatisfy { $0.status.isFinished })
+        #expect(try await Fixture.allSkips(store).map(\.reason) == [.shutdown])
+    }
+
+    @Test("events report the life of a run")
+    func events() async throws {
+        var jobs = JobRegistry()
+        jobs.register("flaky") { context in if context.attempt == 1 { throw JobFailure() } }
+        let (driver, _) = Fixture.scheduler(jobs: jobs)
+        let stream = driver.scheduler.events()
+        try await driver.run { driver in
+            try await driver.scheduler.add(
+                Schedule(
+                    "e", job: JobReference("flaky"), trigger: .once(at: Self.start.addingTimeInterval(60)),
+                    retry: .retries(1, backoff: .seconds(5)))
+            )
+            try await driver.advance(by: .seconds(120))
+        }
+        var kinds: [SchedulerEvent.Kind] = []
+        for await event in stream { kinds.append(event.kind) }
+        #expect(kinds == [.fired, .started, .retrying, .started, .succeeded])
+    }
+
+    @Test("adding a schedule twice, or one whose job nobody runs, is refused with a clear error")
+    func badAdds() async throws {
+        var jobs = JobRegistry(processes: nil)
+        jobs.register("tick") { _ in }
+        let (driver, _) = Fixture.scheduler(jobs: jobs)
+        try await driver.run { driver in
+            let schedule = try Schedule("s", job: JobReference("tick"), trigger: .cron("* * * * *"))
+            try await driver.scheduler.add(schedule)
+            await #expect(throws: SchedulingError(.scheduleExists, message: "")) {
+                try await driver.scheduler.add(schedule)
+            }
+            let unknown = try Schedule("u", job: JobReference("nope"), trigger: .cron("* * * * *"))
+            do {
+                try await driver.scheduler.add(unknown)
+                Issue.record("an unknown job was accepted")
+            } catch let error as SchedulingError {
+                #expect(error.code == .jobNotFound)
+                #expect(error.message.contains("'nope'"))
+            }
+            await #expect(throws: SchedulingError(.scheduleNotFound, message: "")) {
+                try await driver.scheduler.pause("missing")
+            }
+        }
+    }
+}
+
+/// Records the order of calls.
+final class OrderLog: Sendable {
+    private let storage = Mutex<[String]>([])
+    var entries: [String] { storage.withLock { $0 } }
+    func append(_ entry: String) { storage.withLock { $0.append(entry) } }
+}
