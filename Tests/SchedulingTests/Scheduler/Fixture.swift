@@ -41,7 +41,12 @@ enum Fixture {
             store: store,
             executor: jobs,
             clock: clock,
-            configuration: .init(instance: "test", concurrency: concurrency, shutdownGracePeriod: .seconds(60)),
+            configuration: .init(
+                instance: "test",
+                concurrency: concurrency,
+                shutdownGracePeriod: .seconds(60),
+                leaseDuration: .seconds(3600)
+            ),
             logger: logger
         )
         return (SchedulerDriver(scheduler: scheduler, clock: clock), store)
