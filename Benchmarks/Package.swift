@@ -3,6 +3,7 @@ import PackageDescription
 
 // Release-mode measurements, kept out of the main package so that they never run as tests.
 // Run: swift run -c release --package-path Benchmarks cron-benchmark
+//      swift run -c release --package-path Benchmarks scheduler-benchmark [throughput|lateness|memory]
 let package = Package(
     name: "swift-scheduling-benchmarks",
     platforms: [.macOS(.v15)],
@@ -14,7 +15,15 @@ let package = Package(
             name: "cron-benchmark",
             dependencies: [.product(name: "Scheduling", package: "swift-scheduling")],
             path: "Sources/CronBenchmark"
-        )
+        ),
+        .executableTarget(
+            name: "scheduler-benchmark",
+            dependencies: [
+                .product(name: "Scheduling", package: "swift-scheduling"),
+                .product(name: "SchedulingTesting", package: "swift-scheduling"),
+            ],
+            path: "Sources/SchedulerBenchmark"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

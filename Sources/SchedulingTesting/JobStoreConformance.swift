@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-public import Foundation
+import Foundation
 public import Scheduling
 
 /// The contract every ``JobStore`` must keep, as checks any store can run.

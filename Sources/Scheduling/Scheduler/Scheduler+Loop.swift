@@ -119,7 +119,7 @@ extension Scheduler {
     }
 
     private func install(_ entry: Entry) {
-        var entry = entry
+        let entry = entry
         entry.generation &+= 1
         entries[entry.schedule.name] = entry
         scheduleDueTimer(for: entry)
@@ -159,7 +159,8 @@ extension Scheduler {
             try checkJobs(of: schedule)
             try await store.saveSchedule(schedule)
             try await store.advanceCursor(of: schedule.name, to: now)
-            let cursor = try await store.schedules().first { $0.schedule.name == schedule.name }?.cursor ?? now
+            // The store keeps a later cursor if it has one; claims refuse what it covers.
+            let cursor = now
             install(
                 Entry(
                     schedule: schedule, isPaused: false, cursor: cursor, nextEvent: schedule.nextEvent(after: cursor),
@@ -168,7 +169,7 @@ extension Scheduler {
                 "schedule added",
                 metadata: ["scheduler.schedule": "\(schedule.name)", "scheduler.trigger": "\(schedule.trigger)"])
         case .replace(let schedule):
-            guard var entry = entries[schedule.name] else { throw InMemoryJobStore.notFound(schedule.name) }
+            guard let entry = entries[schedule.name] else { throw InMemoryJobStore.notFound(schedule.name) }
             try checkJobs(of: schedule)
             try await store.saveSchedule(schedule)
             entry.schedule = schedule
@@ -184,7 +185,7 @@ extension Scheduler {
             }
             logger.info("schedule removed", metadata: ["scheduler.schedule": "\(name)"])
         case .setEnabled(let name, let enabled):
-            guard var entry = entries[name] else { throw InMemoryJobStore.notFound(name) }
+            guard let entry = entries[name] else { throw InMemoryJobStore.notFound(name) }
             entry.schedule = entry.schedule.enabled(enabled)
             try await store.saveSchedule(entry.schedule)
             entries[name] = entry
@@ -223,8 +224,13 @@ extension Scheduler {
             case .due(let name, let generation):
                 guard phase == .running, entries[name]?.generation == generation else { continue }
                 await fireDue(name, now: now)
+                // Start what is ready once every occurrence due at this instant is in the queue,
+                // so that priorities order them, before handling later instants.
+                if timers.min.map({ $0.at > top.at }) ?? true {
+                    await startReadyRuns(now: now, group: &group)
+                }
             case .retry(let id):
-                guard var run = active[id], let retryAt = run.retryAt, retryAt <= now else { continue }
+                guard let run = active[id], let retryAt = run.retryAt, retryAt <= now else { continue }
                 run.retryAt = nil
                 active[id] = run
                 enqueue(id)
@@ -258,7 +264,7 @@ extension Scheduler {
 
     /// Handles every event of a schedule that is due at `now`: runs, catch-up, skips.
     private func fireDue(_ name: String, now: Date) async {
-        guard var entry = entries[name] else { return }
+        guard let entry = entries[name] else { return }
         let schedule = entry.schedule
         let generation = entry.generation
         let policy = schedule.catchUp
@@ -449,7 +455,7 @@ extension Scheduler {
 
     /// Makes a claimed run active and ready to start.
     func admitClaimed(_ run: JobRun, schedule: Schedule, now: Date) {
-        var activeRun = active[run.id] ?? makeActiveRun(run, schedule: schedule)
+        let activeRun = active[run.id] ?? makeActiveRun(run, schedule: schedule)
         if run.origin == .manual { activeRun.due = now }
         active[run.id] = activeRun
         entries[run.schedule]?.activeRuns.append(run.id)
@@ -471,7 +477,7 @@ extension Scheduler {
 
     /// Puts an active run in the ready queue.
     func enqueue(_ id: UUID) {
-        guard var run = active[id] else { return }
+        guard let run = active[id] else { return }
         sequence &+= 1
         run.readyToken = sequence
         active[id] = run

@@ -25,7 +25,7 @@ extension Scheduler {
     }
 
     private func startAttempt(_ id: UUID, now: Date, group: inout DiscardingTaskGroup) async {
-        guard var run = active[id] else { return }
+        guard let run = active[id] else { return }
         let schedule = run.schedule
         let isFallback = run.fallbackReason != nil
         guard let job = isFallback ? schedule.fallback : schedule.job else { return }
@@ -106,7 +106,7 @@ extension Scheduler {
 
     /// Tells an executing attempt to stop.
     func stopAttempt(_ id: UUID, reason: CancelReason) {
-        guard var run = active[id], run.executingAttempt != nil else { return }
+        guard let run = active[id], run.executingAttempt != nil else { return }
         if run.cancelReason == nil { run.cancelReason = reason }
         active[id] = run
         run.signal?.ring()
@@ -127,7 +127,7 @@ extension Scheduler {
     }
 
     private func handle(_ completion: Completion, now: Date) async {
-        guard var run = active[completion.runID], run.executingAttempt == completion.attempt else { return }
+        guard let run = active[completion.runID], run.executingAttempt == completion.attempt else { return }
         let id = completion.runID
         let index = run.record.attempts.count - 1
         let started = run.attemptStart ?? now
@@ -176,7 +176,7 @@ extension Scheduler {
         reason: CancelReason?,
         now: Date
     ) async {
-        guard var run = active[id] else { return }
+        guard let run = active[id] else { return }
         let schedule = run.schedule
         if reason == .overlap || reason == .shutdown || phase == .draining || isFallback {
             await finish(id, status: status, now: now, message: message)
@@ -223,7 +223,7 @@ extension Scheduler {
 
     /// Starts the schedule's fallback for a run, or ends the run with `status` when there is none.
     private func fallBack(_ id: UUID, status: JobRun.Status, reason: String, now: Date) async {
-        guard var run = active[id] else { return }
+        guard let run = active[id] else { return }
         guard run.schedule.fallback != nil, run.fallbackReason == nil, phase == .running else {
             await finish(id, status: status, now: now, message: reason)
             return
@@ -236,7 +236,7 @@ extension Scheduler {
 
     /// Handles a run's deadline: records the miss, and forces the fallback.
     func deadlinePassed(_ id: UUID, now: Date) async {
-        guard var run = active[id] else { return }
+        guard let run = active[id] else { return }
         run.record.missedDeadline = true
         active[id] = run
         emit(
@@ -263,7 +263,7 @@ extension Scheduler {
 
     /// Ends a run: records its final status, frees its place, starts what waited behind it.
     func finish(_ id: UUID, status: JobRun.Status, now: Date, message: String?) async {
-        guard var run = active.removeValue(forKey: id) else { return }
+        guard let run = active.removeValue(forKey: id) else { return }
         run.record.status = status
         run.record.finished = now
         if let reason = run.fallbackReason { run.record.fallback = reason }
@@ -287,7 +287,7 @@ extension Scheduler {
                 "scheduler.attempts": "\(run.record.attempts.count)",
             ]
         )
-        guard var entry = entries[name] else { return }
+        guard let entry = entries[name] else { return }
         entry.activeRuns.removeAll { $0 == id }
         entry.buffered.removeAll { $0 == id }
         entries[name] = entry

@@ -66,8 +66,9 @@ public actor Scheduler: Service {
     /// Where the scheduler's loop stands.
     enum Phase { case idle, running, draining, stopped }
 
-    /// A schedule the scheduler knows, with its runtime state.
-    struct Entry {
+    /// A schedule the scheduler knows, with its runtime state. A class, so that the loop updates
+    /// it in place instead of copying a schedule per occurrence; only the actor touches it.
+    final class Entry {
         var schedule: Schedule
         var isPaused: Bool
         var cursor: Date
@@ -77,6 +78,14 @@ public actor Scheduler: Service {
         var activeRuns: [UUID] = []
         /// Runs claimed while others were active, waiting under the overlap policy.
         var buffered: Deque<UUID> = []
+
+        init(schedule: Schedule, isPaused: Bool, cursor: Date, nextEvent: Trigger.Event?, generation: Int) {
+            self.schedule = schedule
+            self.isPaused = isPaused
+            self.cursor = cursor
+            self.nextEvent = nextEvent
+            self.generation = generation
+        }
     }
 
     /// Why an executing attempt was told to stop.
@@ -84,12 +93,12 @@ public actor Scheduler: Service {
         case timeout, deadline, overlap, shutdown
     }
 
-    /// A run that has not finished.
-    struct ActiveRun {
+    /// A run that has not finished; a class for the same reason as ``Entry``.
+    final class ActiveRun {
         var record: JobRun
-        var schedule: Schedule
+        let schedule: Schedule
         var due: Date
-        var deadline: Date?
+        let deadline: Date?
         var executingAttempt: Int?
         var attemptStart: Date?
         var lastDuration: Duration?
@@ -99,6 +108,13 @@ public actor Scheduler: Service {
         var readyToken: UInt64?
         /// Why the next attempt runs the fallback; set once the fallback is chosen.
         var fallbackReason: String?
+
+        init(record: JobRun, schedule: Schedule, due: Date, deadline: Date?) {
+            self.record = record
+            self.schedule = schedule
+            self.due = due
+            self.deadline = deadline
+        }
     }
 
     enum TimerKind {

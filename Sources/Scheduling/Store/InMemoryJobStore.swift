@@ -35,15 +35,11 @@ public final class InMemoryJobStore: JobStore {
         }
     }
 
-    private struct ScheduleEntry {
-        var stored: StoredSchedule
-    }
-
     private struct History {
         var runIDs: Deque<UUID> = []
         var skips: Deque<SkipRecord> = []
-        /// Claimed occurrences after the cursor; everything at or before the cursor counts as claimed.
-        var claims: Set<Date> = []
+        /// Claimed occurrences after the cursor (a handful); everything at or before the cursor counts as claimed.
+        var claims: [Date] = []
         var cursor: Date?
     }
 
@@ -103,11 +99,9 @@ public final class InMemoryJobStore: JobStore {
     /// Moves a schedule's cursor forward.
     public func advanceCursor(of name: String, to occurrence: Date) async throws {
         state.withLock { state in
-            var history = state.histories[name, default: History()]
-            guard history.cursor.map({ $0 < occurrence }) ?? true else { return }
-            history.cursor = occurrence
-            history.claims = history.claims.filter { $0 > occurrence }
-            state.histories[name] = history
+            guard state.histories[name]?.cursor.map({ $0 < occurrence }) ?? true else { return }
+            state.histories[name, default: History()].cursor = occurrence
+            state.histories[name]!.claims.removeAll { $0 <= occurrence }
             state.schedules[name]?.cursor = occurrence
         }
     }
@@ -115,10 +109,9 @@ public final class InMemoryJobStore: JobStore {
     /// Claims an occurrence once.
     public func claim(_ occurrence: Date, of schedule: String, owner: String) async throws -> Int64? {
         state.withLock { state in
-            var history = state.histories[schedule, default: History()]
-            if let cursor = history.cursor, occurrence <= cursor { return nil }
-            guard history.claims.insert(occurrence).inserted else { return nil }
-            state.histories[schedule] = history
+            if let cursor = state.histories[schedule]?.cursor, occurrence <= cursor { return nil }
+            guard state.histories[schedule]?.claims.contains(occurrence) != true else { return nil }
+            state.histories[schedule, default: History()].claims.append(occurrence)
             state.lastToken += 1
             return state.lastToken
         }
@@ -129,19 +122,17 @@ public final class InMemoryJobStore: JobStore {
         let limit = configuration.runsPerSchedule
         state.withLock { state in
             if state.runs.updateValue(run, forKey: run.id) != nil { return }
-            var history = state.histories[run.schedule, default: History()]
-            history.runIDs.append(run.id)
+            state.histories[run.schedule, default: History()].runIDs.append(run.id)
             var kept = 0
-            while history.runIDs.count - kept > limit {
-                let oldest = history.runIDs.removeFirst()
+            while let count = state.histories[run.schedule]?.runIDs.count, count - kept > limit {
+                let oldest = state.histories[run.schedule]!.runIDs.removeFirst()
                 if let old = state.runs[oldest], !old.status.isFinished {
-                    history.runIDs.append(oldest)  // still active: keep it, look at the next
+                    state.histories[run.schedule]!.runIDs.append(oldest)  // still active: keep it, look at the next
                     kept += 1
                 } else {
                     state.runs[oldest] = nil
                 }
             }
-            state.histories[run.schedule] = history
         }
     }
 
@@ -170,10 +161,10 @@ public final class InMemoryJobStore: JobStore {
         let limit = configuration.skipsPerSchedule
         state.withLock { state in
             for skip in skips {
-                var history = state.histories[skip.schedule, default: History()]
-                history.skips.append(skip)
-                if history.skips.count > limit { history.skips.removeFirst() }
-                state.histories[skip.schedule] = history
+                state.histories[skip.schedule, default: History()].skips.append(skip)
+                if state.histories[skip.schedule]!.skips.count > limit {
+                    state.histories[skip.schedule]!.skips.removeFirst()
+                }
             }
         }
     }
