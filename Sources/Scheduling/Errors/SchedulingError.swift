@@ -122,6 +122,17 @@ public struct SchedulingError: Error, Sendable, Hashable, CustomStringConvertibl
     }
 }
 
+extension SchedulingError {
+    /// The error for an operation on a schedule that does not exist.
+    static func scheduleNotFound(_ name: String) -> SchedulingError {
+        SchedulingError(
+            .scheduleNotFound,
+            message: "no schedule is named '\(name)'",
+            suggestion: "check the name with `scheduler status`"
+        )
+    }
+}
+
 extension SchedulingError.Code {
     /// Matches an error against a code in a `catch` or `switch` pattern.
     ///

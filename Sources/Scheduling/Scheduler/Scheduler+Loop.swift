@@ -169,7 +169,7 @@ extension Scheduler {
                 "schedule added",
                 metadata: ["scheduler.schedule": "\(schedule.name)", "scheduler.trigger": "\(schedule.trigger)"])
         case .replace(let schedule):
-            guard let entry = entries[schedule.name] else { throw InMemoryJobStore.notFound(schedule.name) }
+            guard let entry = entries[schedule.name] else { throw SchedulingError.scheduleNotFound(schedule.name) }
             try checkJobs(of: schedule)
             try await store.saveSchedule(schedule)
             entry.schedule = schedule
@@ -178,23 +178,22 @@ extension Scheduler {
             }
             install(entry)
         case .remove(let name):
-            guard let entry = entries.removeValue(forKey: name) else { throw InMemoryJobStore.notFound(name) }
+            guard let entry = entries.removeValue(forKey: name) else { throw SchedulingError.scheduleNotFound(name) }
             _ = try await store.deleteSchedule(named: name)
             for id in entry.buffered {
                 await finish(id, status: .cancelled, now: now, message: "its schedule was removed")
             }
             logger.info("schedule removed", metadata: ["scheduler.schedule": "\(name)"])
         case .setEnabled(let name, let enabled):
-            guard let entry = entries[name] else { throw InMemoryJobStore.notFound(name) }
+            guard let entry = entries[name] else { throw SchedulingError.scheduleNotFound(name) }
             entry.schedule = entry.schedule.enabled(enabled)
             try await store.saveSchedule(entry.schedule)
-            entries[name] = entry
         case .setPaused(let name, let paused):
-            guard entries[name] != nil else { throw InMemoryJobStore.notFound(name) }
+            guard entries[name] != nil else { throw SchedulingError.scheduleNotFound(name) }
             try await store.setPaused(paused, schedule: name)
             entries[name]?.isPaused = paused
         case .trigger(let name):
-            guard let entry = entries[name] else { throw InMemoryJobStore.notFound(name) }
+            guard let entry = entries[name] else { throw SchedulingError.scheduleNotFound(name) }
             guard phase != .draining else { return nil }
             let run = JobRun(
                 schedule: name, occurrence: now, origin: .manual, owner: configuration.instance, created: now)
@@ -232,7 +231,6 @@ extension Scheduler {
             case .retry(let id):
                 guard let run = active[id], let retryAt = run.retryAt, retryAt <= now else { continue }
                 run.retryAt = nil
-                active[id] = run
                 enqueue(id)
             case .timeout(let id, let attempt):
                 guard let run = active[id], run.executingAttempt == attempt else { continue }
@@ -302,7 +300,6 @@ extension Scheduler {
                 (instant, .notCaughtUp, "missed; catch-up mode \(policy.mode) ran \(selected.count) of \(missed.count)")
             )
         }
-        entries[name] = entry
         await recordSkips(skipped, schedule: name, now: now)
         // Claim before moving the cursor: a claim at or before the cursor is refused.
         for instant in missed[selected] {
@@ -480,7 +477,6 @@ extension Scheduler {
         guard let run = active[id] else { return }
         sequence &+= 1
         run.readyToken = sequence
-        active[id] = run
         ready.insert(
             ReadyItem(
                 priority: run.schedule.priority, due: run.due, schedule: run.record.schedule, sequence: sequence,

@@ -39,7 +39,6 @@ extension Scheduler {
         let needsSignal = schedule.timeout != nil || schedule.deadline != nil || schedule.overlap == .cancelOther
         let signal = needsSignal ? Doorbell() : nil
         run.signal = signal
-        active[id] = run
         if let timeout = schedule.timeout {
             addTimer(at: now.addingTimeInterval(timeout.seconds), .timeout(id, attempt: number))
         }
@@ -108,7 +107,6 @@ extension Scheduler {
     func stopAttempt(_ id: UUID, reason: CancelReason) {
         guard let run = active[id], run.executingAttempt != nil else { return }
         if run.cancelReason == nil { run.cancelReason = reason }
-        active[id] = run
         run.signal?.ring()
     }
 
@@ -142,7 +140,6 @@ extension Scheduler {
         case .success(let result):
             run.record.attempts[index].status = .succeeded
             run.record.result = result
-            active[id] = run
             await finish(id, status: .succeeded, now: now, message: run.fallbackReason)
         case .failure(let error):
             let status: JobRun.Status =
@@ -162,7 +159,6 @@ extension Scheduler {
                 }
             run.record.attempts[index].status = status
             run.record.attempts[index].error = message
-            active[id] = run
             await afterFailure(id, status: status, message: message, isFallback: isFallback, reason: reason, now: now)
         }
     }
@@ -206,7 +202,6 @@ extension Scheduler {
             }
         }
         run.retryAt = retryAt
-        active[id] = run
         addTimer(at: retryAt, .retry(id))
         await save(run.record)
         emit(
@@ -230,7 +225,6 @@ extension Scheduler {
         }
         run.fallbackReason = reason
         run.retryAt = nil
-        active[id] = run
         enqueue(id)
     }
 
@@ -238,7 +232,6 @@ extension Scheduler {
     func deadlinePassed(_ id: UUID, now: Date) async {
         guard let run = active[id] else { return }
         run.record.missedDeadline = true
-        active[id] = run
         emit(
             .deadlineMissed, run: run.record, now: now,
             message: run.deadline.map { "deadline \(Timestamp.string(from: $0))" })
@@ -290,7 +283,6 @@ extension Scheduler {
         guard let entry = entries[name] else { return }
         entry.activeRuns.removeAll { $0 == id }
         entry.buffered.removeAll { $0 == id }
-        entries[name] = entry
         if phase == .running, entry.activeRuns.count < entry.schedule.overlap.concurrentRuns,
             let next = entries[name]?.buffered.popFirst()
         {

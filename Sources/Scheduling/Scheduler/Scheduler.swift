@@ -299,7 +299,7 @@ public actor Scheduler: Service {
     /// - Throws: ``SchedulingError/Code/scheduleNotFound``.
     public func nextOccurrences(of name: String, count: Int) async throws -> [Date] {
         try await loadIfNeeded()
-        guard let entry = entries[name] else { throw InMemoryJobStore.notFound(name) }
+        guard let entry = entries[name] else { throw SchedulingError.scheduleNotFound(name) }
         return entry.schedule.nextOccurrences(after: entry.cursor, count: count)
     }
 

@@ -91,7 +91,7 @@ public final class InMemoryJobStore: JobStore {
     /// Sets a schedule's paused flag.
     public func setPaused(_ paused: Bool, schedule name: String) async throws {
         try state.withLock { state throws(SchedulingError) in
-            guard state.schedules[name] != nil else { throw Self.notFound(name) }
+            guard state.schedules[name] != nil else { throw SchedulingError.scheduleNotFound(name) }
             state.schedules[name]!.isPaused = paused
         }
     }
@@ -234,13 +234,5 @@ public final class InMemoryJobStore: JobStore {
         let sorted = items.sorted(by: newerFirst)
         let start = min(max(0, offset), sorted.count)
         return Array(sorted[start..<min(sorted.count, start + max(0, limit))])
-    }
-
-    static func notFound(_ name: String) -> SchedulingError {
-        SchedulingError(
-            .scheduleNotFound,
-            message: "no schedule is named '\(name)'",
-            suggestion: "check the name with `scheduler status`"
-        )
     }
 }
