@@ -11,12 +11,18 @@ let package = Package(
         .library(name: "Scheduling", targets: ["Scheduling"]),
         .library(name: "Pipelines", targets: ["Pipelines"]),
         .library(name: "SchedulingTesting", targets: ["SchedulingTesting"]),
+        .library(name: "SchedulingSQLite", targets: ["SchedulingSQLite"]),
         .executable(name: "scheduler", targets: ["scheduler"]),
     ],
     traits: [
         .trait(
+            name: "SQLite",
+            description: "The durable SQLite store, SchedulingSQLite (GRDB)."
+        ),
+        .trait(
             name: "CLI",
-            description: "The scheduler command-line tool (swift-argument-parser)."
+            description: "The scheduler command-line tool (swift-argument-parser); needs the SQLite store.",
+            enabledTraits: ["SQLite"]
         ),
         .default(enabledTraits: ["CLI"]),
     ],
@@ -27,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .target(
@@ -50,6 +57,13 @@ let package = Package(
             ]
         ),
         .target(
+            name: "SchedulingSQLite",
+            dependencies: [
+                "Scheduling",
+                .product(name: "GRDB", package: "GRDB.swift", condition: .when(traits: ["SQLite"])),
+            ]
+        ),
+        .target(
             name: "SchedulerCommand",
             dependencies: [
                 "Scheduling",
@@ -70,6 +84,17 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "SchedulingSQLiteTests",
+            dependencies: [
+                "Scheduling",
+                "SchedulingSQLite",
+                "SchedulingTesting",
+                .product(name: "GRDB", package: "GRDB.swift", condition: .when(traits: ["SQLite"])),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .testTarget(
             name: "SchedulerCommandTests",

@@ -4,11 +4,12 @@ import PackageDescription
 // Release-mode measurements, kept out of the main package so that they never run as tests.
 // Run: swift run -c release --package-path Benchmarks cron-benchmark
 //      swift run -c release --package-path Benchmarks scheduler-benchmark [throughput|lateness|memory]
+//      swift run -c release --package-path Benchmarks store-benchmark [record|history]
 let package = Package(
     name: "swift-scheduling-benchmarks",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(name: "swift-scheduling", path: "..", traits: [])
+        .package(name: "swift-scheduling", path: "..", traits: ["SQLite"])
     ],
     targets: [
         .executableTarget(
@@ -23,6 +24,14 @@ let package = Package(
                 .product(name: "SchedulingTesting", package: "swift-scheduling"),
             ],
             path: "Sources/SchedulerBenchmark"
+        ),
+        .executableTarget(
+            name: "store-benchmark",
+            dependencies: [
+                .product(name: "Scheduling", package: "swift-scheduling"),
+                .product(name: "SchedulingSQLite", package: "swift-scheduling"),
+            ],
+            path: "Sources/StoreBenchmark"
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -124,7 +124,16 @@ public struct SchedulingError: Error, Sendable, Hashable, CustomStringConvertibl
 
 extension SchedulingError {
     /// The error for an operation on a schedule that does not exist.
-    static func scheduleNotFound(_ name: String) -> SchedulingError {
+    ///
+    /// Stores throw it from ``JobStore/setPaused(_:schedule:)``:
+    ///
+    /// ```swift
+    /// guard updated else { throw SchedulingError.scheduleNotFound(name) }
+    /// ```
+    ///
+    /// - Parameter name: The schedule's name.
+    /// - Returns: An error with the code ``Code/scheduleNotFound``.
+    public static func scheduleNotFound(_ name: String) -> SchedulingError {
         SchedulingError(
             .scheduleNotFound,
             message: "no schedule is named '\(name)'",

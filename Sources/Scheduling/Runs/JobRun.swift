@@ -179,4 +179,25 @@ public struct JobRun: Sendable, Hashable, Codable, Identifiable {
     public var started: Date? { attempts.first?.started }
     /// The last attempt's error.
     public var error: String? { attempts.last?.error }
+
+    /// Marks the run interrupted because the instance running it stopped, closing its open attempt.
+    ///
+    /// Stores call it from ``JobStore/interruptRuns(ownedByLeasesExpiredAt:)``:
+    ///
+    /// ```swift
+    /// var run = stored
+    /// run.markInterrupted(at: now)
+    /// ```
+    ///
+    /// - Parameter instant: When the interruption was noticed.
+    public mutating func markInterrupted(at instant: Date) {
+        status = .interrupted
+        finished = instant
+        if var last = attempts.last, last.finished == nil {
+            last.finished = instant
+            last.status = .interrupted
+            last.error = "the instance running it stopped"
+            attempts[attempts.count - 1] = last
+        }
+    }
 }

@@ -211,14 +211,7 @@ public final class InMemoryJobStore: JobStore {
             for (id, run) in state.runs where !run.status.isFinished {
                 if let owner = run.owner, let expiry = state.leases[owner], expiry > now { continue }
                 var interrupted = run
-                interrupted.status = .interrupted
-                interrupted.finished = now
-                if var last = interrupted.attempts.last, last.finished == nil {
-                    last.finished = now
-                    last.status = .interrupted
-                    last.error = "the instance running it stopped"
-                    interrupted.attempts[interrupted.attempts.count - 1] = last
-                }
+                interrupted.markInterrupted(at: now)
                 state.runs[id] = interrupted
                 changed.append(interrupted)
             }

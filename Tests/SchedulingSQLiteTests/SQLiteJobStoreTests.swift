@@ -1,0 +1,230 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-scheduling open source project
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+#if SQLite
+    import Foundation
+    import GRDB
+    import Scheduling
+    import SchedulingSQLite
+    import SchedulingTesting
+    import Testing
+
+    @Suite("SQLite store")
+    struct SQLiteJobStoreTests {
+        @Test("passes the store conformance suite", arguments: JobStoreConformance.checks)
+        func conformance(_ check: JobStoreConformance.Check) async throws {
+            try await Fixture.withTemporaryFile { path in
+                try await check.run(on: SQLiteJobStore(path: path))
+            }
+        }
+
+        @Test("creates its folder and keeps everything across a reopen")
+        func reopen() async throws {
+            try await Fixture.withTemporaryFile("nested/deeper/state.sqlite") { path in
+                let instant = Fixture.date("2026-05-01T10:00:00Z")
+                let schedule = try Schedule("daily", job: JobReference("job"), trigger: .cron("0 10 * * *"))
+                let run = Fixture.finishedRun("daily", at: instant)
+                do {
+                    let store = try SQLiteJobStore(path: path)
+                    try await store.saveSchedule(schedule)
+                    try await store.setPaused(true, schedule: "daily")
+                    #expect(try await store.claim(instant, of: "daily", owner: "one") != nil)
+                    try await store.saveRun(run)
+                    try store.close()
+                }
+                let store = try SQLiteJobStore(path: path)
+                let stored = try await store.schedules()
+                #expect(stored == [StoredSchedule(schedule: schedule, isPaused: true)])
+                #expect(try await store.run(id: run.id) == run)
+                #expect(try await store.claim(instant, of: "daily", owner: "two") == nil)
+            }
+        }
+
+        @Test("refuses a file that is not an SQLite database and leaves it untouched")
+        func notADatabase() async throws {
+            try await Fixture.withTemporaryFile("notes.txt") { path in
+                let content = Data("these are my notes, not a database\n".utf8)
+                #expect(FileManager.default.createFile(atPath: path, contents: content))
+                let error = try #require(throws: SQLiteStoreError.self) { try SQLiteJobStore(path: path) }
+                #expect(error.code == .notADatabase)
+                #expect("\(error)".contains(path))
+                #expect(FileManager.default.contents(atPath: path) == content)
+                #expect(
+                    try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent)
+                        == ["notes.txt"])
+            }
+        }
+
+        @Test("refuses an SQLite database of another application and leaves it untouched")
+        func foreignDatabase() async throws {
+            try await Fixture.withTemporaryFile("photos.sqlite") { path in
+                do {
+                    let queue = try DatabaseQueue(path: path)
+                    try await queue.write { db in
+                        try db.execute(sql: "CREATE TABLE photos (id INTEGER PRIMARY KEY, title TEXT)")
+                        try db.execute(sql: "INSERT INTO photos (title) VALUES ('beach')")
+                    }
+                    try queue.close()
+                }
+                let before = FileManager.default.contents(atPath: path)
+                let error = try #require(throws: SQLiteStoreError.self) { try SQLiteJobStore(path: path) }
+                #expect(error.code == .foreignDatabase)
+                #expect(error.description.contains("another application"))
+                #expect(FileManager.default.contents(atPath: path) == before)
+            }
+        }
+
+        @Test("refuses a file written by a newer schema and leaves it untouched")
+        func newerSchema() async throws {
+            try await Fixture.withTemporaryFile { path in
+                try SQLiteJobStore(path: path).close()
+                do {
+                    let queue = try DatabaseQueue(path: path)
+                    try await queue.write { db in
+                        try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v999-from-the-future')")
+                    }
+                    try queue.close()
+                }
+                let before = FileManager.default.contents(atPath: path)
+                let error = try #require(throws: SQLiteStoreError.self) { try SQLiteJobStore(path: path) }
+                #expect(error.code == .newerSchema)
+                #expect(error.description.contains("v999-from-the-future"))
+                #expect(error.suggestion?.contains("upgrade") == true)
+                #expect(FileManager.default.contents(atPath: path) == before)
+            }
+        }
+
+        @Test("refuses a damaged database and leaves it untouched")
+        func corruptDatabase() async throws {
+            try await Fixture.withTemporaryFile { path in
+                try SQLiteJobStore(path: path).close()
+                var bytes = try #require(FileManager.default.contents(atPath: path))
+                // Keep the 100-byte header, overwrite the schema table on the first page.
+                for index in 100..<min(bytes.count, 4_096) { bytes[index] = 0xA5 }
+                #expect(FileManager.default.createFile(atPath: path, contents: bytes))
+                let error = try #require(throws: SQLiteStoreError.self) { try SQLiteJobStore(path: path) }
+                #expect(error.code == .corruptDatabase)
+                #expect(FileManager.default.contents(atPath: path) == bytes)
+            }
+        }
+
+        @Test("an empty file becomes a new store")
+        func emptyFile() async throws {
+            try await Fixture.withTemporaryFile { path in
+                #expect(FileManager.default.createFile(atPath: path, contents: Data()))
+                let store = try SQLiteJobStore(path: path)
+                #expect(try await store.schedules().isEmpty)
+            }
+        }
+
+        @Test("a record this version cannot read is an error naming it, not a crash")
+        func invalidRecord() async throws {
+            try await Fixture.withTemporaryFile { path in
+                let store = try SQLiteJobStore(path: path)
+                let run = Fixture.finishedRun("s", at: Fixture.date("2026-01-01T00:00:00Z"))
+                try await store.saveRun(run)
+                let queue = try DatabaseQueue(path: path)
+                try await queue.write { db in
+                    try db.execute(
+                        sql: "UPDATE runs SET status = 'exploded' WHERE id = ?", arguments: [run.id.uuidString])
+                }
+                try queue.close()
+                await #expect(throws: SQLiteStoreError(.invalidRecord, path: path, message: "")) {
+                    _ = try await store.runs(matching: RunQuery())
+                }
+            }
+        }
+
+        @Test("retention deletes old and excess finished runs, never active ones")
+        func retention() async throws {
+            try await Fixture.withTemporaryFile { path in
+                let retention = HistoryRetention(
+                    maximumAge: .seconds(2 * 86_400), runsPerSchedule: 5, interval: .seconds(3_600))
+                let store = try SQLiteJobStore(path: path, configuration: .init(retention: retention))
+                let start = Fixture.date("2026-01-01T00:00:00Z")
+                var runs: [JobRun] = []
+                for hour in 0..<72 {
+                    runs.append(Fixture.finishedRun("hourly", at: start.addingTimeInterval(Double(hour) * 3_600)))
+                }
+                for day in 0..<3 {
+                    runs.append(Fixture.finishedRun("daily", at: start.addingTimeInterval(Double(day) * 86_400)))
+                }
+                let stuck = Fixture.finishedRun("hourly", at: start, status: .running)
+                runs.append(stuck)
+                try await store.saveRuns(runs)
+                try await store.recordSkips([
+                    SkipRecord(schedule: "hourly", occurrence: start, reason: .paused, recorded: start)
+                ])
+                let now = start.addingTimeInterval(72 * 3_600)
+                let deleted = try await store.pruneHistory(now: now)
+                let hourly = try await store.runs(matching: RunQuery(schedule: "hourly", limit: 1_000))
+                #expect(hourly.count == 6)
+                #expect(hourly.contains { $0.id == stuck.id })
+                let daily = try await store.runs(matching: RunQuery(schedule: "daily", limit: 1_000))
+                #expect(
+                    daily.map(\.occurrence) == [start.addingTimeInterval(2 * 86_400), start.addingTimeInterval(86_400)])
+                #expect(deleted == 67 + 1)
+                #expect(try await store.skips(matching: SkipQuery()).isEmpty)
+            }
+        }
+
+        @Test("a finished run prunes at most once per retention interval of recorded time")
+        func automaticRetention() async throws {
+            try await Fixture.withTemporaryFile { path in
+                let retention = HistoryRetention(maximumAge: nil, runsPerSchedule: 3, interval: .seconds(3_600))
+                let store = try SQLiteJobStore(path: path, configuration: .init(retention: retention))
+                let start = Fixture.date("2026-01-01T00:00:00Z")
+                for minute in 0..<10 {
+                    try await store.saveRun(Fixture.finishedRun("s", at: start.addingTimeInterval(Double(minute) * 60)))
+                }
+                // The first run pruned (nothing to do); the next hour has not passed.
+                #expect(try await store.runs(matching: RunQuery(limit: 100)).count == 10)
+                try await store.saveRun(Fixture.finishedRun("s", at: start.addingTimeInterval(3_600)))
+                #expect(try await store.runs(matching: RunQuery(limit: 100)).count == 3)
+            }
+        }
+
+        @Test("two connections writing to one file at once: no lock errors, no lost writes")
+        func concurrentWriters() async throws {
+            try await Fixture.withTemporaryFile { path in
+                let first = try SQLiteJobStore(path: path)
+                let second = try SQLiteJobStore(path: path)
+                let start = Fixture.date("2026-01-01T00:00:00Z")
+                let occurrences = (0..<300).map { start.addingTimeInterval(Double($0) * 60) }
+                let won = try await withThrowingTaskGroup(of: [Date].self) { group in
+                    for (owner, store) in [("first", first), ("second", second)] {
+                        group.addTask {
+                            var won: [Date] = []
+                            for occurrence in occurrences {
+                                guard try await store.claim(occurrence, of: "shared", owner: owner) != nil else {
+                                    continue
+                                }
+                                won.append(occurrence)
+                                try await store.saveRun(
+                                    JobRun(
+                                        schedule: "shared", occurrence: occurrence, owner: owner, created: occurrence))
+                                try await store.recordSkips([
+                                    SkipRecord(
+                                        schedule: owner, occurrence: occurrence, reason: .overlap, recorded: occurrence)
+                                ])
+                            }
+                            return won
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0.append(contentsOf: $1) }
+                }
+                #expect(won.count == occurrences.count)
+                #expect(Set(won).count == occurrences.count)
+                let runs = try await first.runs(matching: RunQuery(schedule: "shared", limit: 1_000))
+                #expect(runs.count == occurrences.count)
+                #expect(Set(runs.map(\.occurrence)) == Set(occurrences))
+                #expect(try await second.skips(matching: SkipQuery(limit: 1_000)).count == occurrences.count)
+            }
+        }
+    }
+#endif
