@@ -47,7 +47,13 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
-        .target(name: "Pipelines", dependencies: ["Scheduling"]),
+        .target(
+            name: "Pipelines",
+            dependencies: [
+                "Scheduling",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "SchedulingTesting",
             dependencies: [
@@ -84,6 +90,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "PipelinesTests",
+            dependencies: [
+                "Pipelines",
+                "Scheduling",
+                "SchedulingTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "SchedulingSQLiteTests",

@@ -84,6 +84,37 @@ public struct ProcessExecutor: Executor {
                 suggestion: "give an argument array, such as {\"arguments\": [\"/bin/echo\", \"hello\"]}"
             )
         }
+        let output = try await run(parameters)
+        return ["exitCode": 0, "stdout": .string(output.standardOutput), "stderr": .string(output.standardError)]
+    }
+
+    /// What a process that exited with status 0 wrote, each stream cut to its last
+    /// ``Configuration/outputLimit`` bytes.
+    public struct Output: Sendable, Hashable, Codable {
+        /// The tail of standard output.
+        public var standardOutput: String
+        /// The tail of standard error.
+        public var standardError: String
+
+        /// Creates an output.
+        public init(standardOutput: String, standardError: String) {
+            self.standardOutput = standardOutput
+            self.standardError = standardError
+        }
+    }
+
+    /// Runs a process in its own process group and waits for it.
+    ///
+    /// ```swift
+    /// let output = try await ProcessExecutor().run(.init(arguments: ["/bin/echo", "hello"]))
+    /// ```
+    ///
+    /// - Parameter parameters: The argument array (program first), environment and working directory.
+    /// - Returns: The tails of its output streams.
+    /// - Throws: ``SchedulingError/Code/invalidParameters`` without a program,
+    ///   ``SchedulingError/Code/processFailed`` when it cannot start or exits non-zero, and
+    ///   `CancellationError` when cancelled (after the process group was terminated).
+    public func run(_ parameters: Parameters) async throws -> Output {
         guard let program = parameters.arguments.first, !program.isEmpty else {
             throw SchedulingError(
                 .invalidParameters,
@@ -135,7 +166,7 @@ public struct ProcessExecutor: Executor {
         let (output, error) = outcome.closureResult
         switch outcome.terminationStatus {
         case .exited(0):
-            return ["exitCode": 0, "stdout": .string(output), "stderr": .string(error)]
+            return Output(standardOutput: output, standardError: error)
         case .exited(let code):
             throw SchedulingError(
                 .processFailed,
