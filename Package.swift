@@ -34,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .target(
@@ -78,6 +79,7 @@ let package = Package(
                     package: "swift-argument-parser",
                     condition: .when(traits: ["CLI"])
                 ),
+                .product(name: "Yams", package: "Yams", condition: .when(traits: ["CLI"])),
             ]
         ),
         .executableTarget(name: "scheduler", dependencies: ["SchedulerCommand"]),

@@ -18,7 +18,7 @@
         public static let configuration = CommandConfiguration(
             commandName: "scheduler",
             abstract: "Schedule jobs with cron expressions, intervals and times of day.",
-            subcommands: [CronCommand.self]
+            subcommands: [CronCommand.self, ValidateCommand.self, PreviewCommand.self]
         )
 
         /// Creates the command; argument parsing fills it in.
