@@ -74,6 +74,7 @@ let package = Package(
             name: "SchedulerCommand",
             dependencies: [
                 "Scheduling",
+                "SchedulingSQLite",
                 .product(
                     name: "ArgumentParser",
                     package: "swift-argument-parser",
@@ -118,6 +119,7 @@ let package = Package(
             dependencies: [
                 "SchedulerCommand",
                 "Scheduling",
+                "SchedulingSQLite",
                 .product(
                     name: "ArgumentParser",
                     package: "swift-argument-parser",

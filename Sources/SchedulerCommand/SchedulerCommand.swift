@@ -18,7 +18,10 @@
         public static let configuration = CommandConfiguration(
             commandName: "scheduler",
             abstract: "Schedule jobs with cron expressions, intervals and times of day.",
-            subcommands: [CronCommand.self, ValidateCommand.self, PreviewCommand.self]
+            subcommands: [
+                CronCommand.self, ValidateCommand.self, PreviewCommand.self, StatusCommand.self, HistoryCommand.self,
+                SkipsCommand.self, PauseCommand.self, ResumeCommand.self, EnableCommand.self, DisableCommand.self,
+            ]
         )
 
         /// Creates the command; argument parsing fills it in.

@@ -229,17 +229,23 @@
 
         /// Runs matching a query, newest occurrence first.
         public func runs(matching query: RunQuery) async throws -> [JobRun] {
-            var filter = Filter()
-            if let schedule = query.schedule { filter.add("schedule = ?", schedule) }
-            if let statuses = query.statuses { filter.add(in: "status", statuses.map(\.rawValue)) }
-            if let from = query.from { filter.add("occurrence >= ?", from.timeIntervalSince1970) }
-            if let to = query.to { filter.add("occurrence < ?", to.timeIntervalSince1970) }
+            let filter = Filter(query)
             let sql =
                 "SELECT * FROM runs\(filter.clause) ORDER BY occurrence DESC, created DESC, id DESC LIMIT ? OFFSET ?"
             let arguments = StatementArguments(filter.arguments + [max(0, query.limit), max(0, query.offset)])
             let path = path
             return try await read { db in
                 try Row.fetchAll(db, sql: sql, arguments: arguments).map { try Records.run(from: $0, path: path) }
+            }
+        }
+
+        /// The number of runs matching a query's filters, counted in the database.
+        public func countRuns(matching query: RunQuery) async throws -> Int {
+            let filter = Filter(query)
+            let arguments = StatementArguments(filter.arguments)
+            let sql = "SELECT count(*) FROM runs\(filter.clause)"
+            return try await read { db in
+                try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0
             }
         }
 
@@ -398,6 +404,15 @@
     private struct Filter {
         private var conditions: [String] = []
         private(set) var arguments: [(any DatabaseValueConvertible)?] = []
+
+        init() {}
+
+        init(_ query: RunQuery) {
+            if let schedule = query.schedule { add("schedule = ?", schedule) }
+            if let statuses = query.statuses { add(in: "status", statuses.map(\.rawValue)) }
+            if let from = query.from { add("occurrence >= ?", from.timeIntervalSince1970) }
+            if let to = query.to { add("occurrence < ?", to.timeIntervalSince1970) }
+        }
 
         var clause: String { conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ") }
 

@@ -57,6 +57,11 @@ public protocol JobStore: Sendable {
     /// Runs matching a query, newest occurrence first.
     func runs(matching query: RunQuery) async throws -> [JobRun]
 
+    /// The number of runs matching a query's filters; its limit and offset are ignored.
+    ///
+    /// A default implementation fetches and counts; stores with an index should count in place.
+    func countRuns(matching query: RunQuery) async throws -> Int
+
     /// Appends entries to the skip ledger.
     func recordSkips(_ skips: [SkipRecord]) async throws
 
@@ -80,6 +85,16 @@ public protocol JobStore: Sendable {
     ///
     /// - Returns: The runs it changed, as they are now, oldest occurrence first.
     func interruptRuns(ownedByLeasesExpiredAt now: Date) async throws -> [JobRun]
+}
+
+extension JobStore {
+    /// Fetches every matching run and counts them.
+    public func countRuns(matching query: RunQuery) async throws -> Int {
+        var everything = query
+        everything.limit = .max
+        everything.offset = 0
+        return try await runs(matching: everything).count
+    }
 }
 
 /// A stored schedule with the state the store keeps beside its definition.
