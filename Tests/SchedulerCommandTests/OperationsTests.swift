@@ -79,6 +79,15 @@
             }
         }
 
+        @Test func commandsRefuseAMissingStateWithoutCreatingIt() throws {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "missing-\(UUID().uuidString).sqlite"
+            ).path
+            let options = try StateOptions.parse(["--state", path])
+            #expect(throws: (any Error).self) { try options.open() }
+            #expect(!FileManager.default.fileExists(atPath: path))
+        }
+
         @Test func pauseResumeEnableDisableChangeTheStore() async throws {
             try await Self.withStore { store, path in
                 try await store.saveSchedule(

@@ -121,9 +121,7 @@ final class PipelineExecution: Sendable {
                     context.logger.info(
                         "stage attempt failed; retrying",
                         metadata: ["pipeline.error": "\(error)", "pipeline.delay": "\(delay)"])
-                    let (seconds, attoseconds) = delay.components
-                    try await clock.sleep(
-                        until: clock.now.addingTimeInterval(Double(seconds) + Double(attoseconds) / 1e18))
+                    try await clock.sleep(until: clock.now.addingTimeInterval(delay.timeInterval))
                     attempt += 1
                     continue
                 }
@@ -149,8 +147,7 @@ final class PipelineExecution: Sendable {
         _ timeout: Duration?, stage: String, _ body: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
         guard let timeout else { return try await body() }
-        let (seconds, attoseconds) = timeout.components
-        let deadline = clock.now.addingTimeInterval(Double(seconds) + Double(attoseconds) / 1e18)
+        let deadline = clock.now.addingTimeInterval(timeout.timeInterval)
         let clock = clock
         let first = try await withThrowingTaskGroup(of: Race<Value>.self) { group in
             group.addTask { .finished(try await body()) }
@@ -171,5 +168,12 @@ final class PipelineExecution: Sendable {
                 suggestion: "raise the stage's timeout, or make it faster"
             )
         }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a floating-point number.
+    var timeInterval: TimeInterval {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

@@ -125,7 +125,7 @@ public struct CheckpointPolicy: Sendable, Hashable, CustomStringConvertible {
         switch base {
         case .reuse(nil): true
         case .reuse(let age?):
-            now.timeIntervalSince(created) < Double(age.components.seconds) + Double(age.components.attoseconds) / 1e18
+            now.timeIntervalSince(created) < age.timeInterval
         case .rerun, .disabled: false
         }
     }

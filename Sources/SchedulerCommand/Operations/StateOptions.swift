@@ -24,12 +24,18 @@
             if state == nil && config == nil { throw ValidationError("give --state PATH or --config FILE") }
         }
 
-        /// Opens the store, or fails with the store's error on standard error.
+        /// Opens an existing store, or fails with the reason on standard error. It never creates
+        /// one: a command that inspects or changes state has nothing to work on before a daemon ran.
         func open() throws -> any JobStore {
             do {
-                if let state { return try SQLiteJobStore(path: state) }
-                let configuration = try SchedulerConfiguration.load(file: config ?? "")
-                return try SQLiteJobStore(path: configuration.statePath)
+                let path = try state ?? SchedulerConfiguration.load(file: config ?? "").statePath
+                guard FileManager.default.fileExists(atPath: path) else {
+                    throw CommandFailure(
+                        description:
+                            "no state at \(path); nothing has run with this state yet (check --state, or the config's 'state:')"
+                    )
+                }
+                return try SQLiteJobStore(path: path)
             } catch {
                 FileHandle.standardError.write(Data("error: \(error)\n".utf8))
                 throw ExitCode.failure
