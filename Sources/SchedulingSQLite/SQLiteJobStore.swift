@@ -351,6 +351,7 @@
                     sql: """
                         SELECT * FROM runs
                         WHERE status IN \(Schema.activeStatuses)
+                        AND NOT (\(Schema.requested))
                         AND (owner IS NULL OR owner NOT IN (SELECT instance FROM leases WHERE expiry > ?))
                         ORDER BY occurrence, created, id
                         """,
@@ -360,6 +361,30 @@
                 return try rows.map { row in
                     var run = try Records.run(from: row, path: path)
                     run.markInterrupted(at: now)
+                    try statement.execute(arguments: try Records.arguments(of: run))
+                    return run
+                }
+            }
+        }
+
+        /// Takes the runs that wait for an owner, in one transaction.
+        ///
+        /// A daemon calls it every second, so it first looks with a read on an index and only
+        /// writes when there is a request.
+        public func takeRequestedRuns(owner: String) async throws -> [JobRun] {
+            let sql = "SELECT * FROM runs WHERE \(Schema.requested) ORDER BY created, id"
+            let pending = try await read { db in
+                try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM runs WHERE \(Schema.requested))") ?? false
+            }
+            guard pending else { return [] }
+            let path = path
+            return try await write { db in
+                let rows = try Row.fetchAll(db, sql: sql)
+                guard !rows.isEmpty else { return [] }
+                let statement = try db.cachedStatement(sql: Records.upsertRun)
+                return try rows.map { row in
+                    var run = try Records.run(from: row, path: path)
+                    run.owner = owner
                     try statement.execute(arguments: try Records.arguments(of: run))
                     return run
                 }

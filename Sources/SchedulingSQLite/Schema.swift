@@ -87,8 +87,14 @@
                         """
                 )
             }
+            migrator.registerMigration("v2-requested-runs") { db in
+                try db.execute(sql: "CREATE INDEX runs_requested ON runs (created) WHERE \(requested)")
+            }
             return migrator
         }
+
+        /// The condition of a requested run: scheduled, with no owner yet.
+        static let requested = "status = 'scheduled' AND owner IS NULL"
 
         /// Refuses a file that is not an SQLite database, before SQLite opens it.
         static func checkHeader(path: String) throws(SQLiteStoreError) {

@@ -61,6 +61,7 @@ public enum JobStoreConformance {
         Check("checkpoints are kept per run, stage and version", checkpoints),
         Check("runs of expired or missing leases become interrupted; live leases are left alone", leases),
         Check("deleting a schedule keeps its runs, skips and claims", deletionKeepsHistory),
+        Check("requested runs are taken once, oldest first, and never interrupted", requestedRuns),
     ]
 
     static func require(_ condition: Bool, _ message: @autoclosure () -> String) throws {
@@ -245,6 +246,38 @@ public enum JobStoreConformance {
         try await store.releaseLease(instance: "alive")
         let afterRelease = try await store.interruptRuns(ownedByLeasesExpiredAt: at(5))
         try require(afterRelease.map(\.id) == [alive.id], "a released lease's runs were not interrupted")
+    }
+
+    private static func requestedRuns(_ store: any JobStore) async throws {
+        let first = JobRun.request(schedule: "s", at: at(1))
+        let second = JobRun.request(schedule: "t", at: at(2))
+        var owned = JobRun.request(schedule: "s", at: at(3))
+        owned.owner = "one"
+        for run in [second, owned, first] { try await store.saveRun(run) }
+        try require(
+            try await store.interruptRuns(ownedByLeasesExpiredAt: at(10)).map(\.id) == [owned.id],
+            "a requested run was interrupted, or an owned scheduled run was not")
+        let racers = try await withThrowingTaskGroup(of: [JobRun].self) { group in
+            for owner in 0..<8 {
+                group.addTask { try await store.takeRequestedRuns(owner: "owner-\(owner)") }
+            }
+            return try await group.reduce(into: [JobRun]()) { $0 += $1 }
+        }
+        try require(
+            racers.map(\.id).sorted { $0.uuidString < $1.uuidString }
+                == [first.id, second.id].sorted { $0.uuidString < $1.uuidString },
+            "requests were taken \(racers.count) times instead of once each")
+        let taken = try await store.run(id: first.id)
+        try require(
+            taken?.owner != nil && taken?.owner == racers.first { $0.id == first.id }?.owner,
+            "the store did not keep the owner of a taken request")
+        try require(try await store.takeRequestedRuns(owner: "late").isEmpty, "a taken request was taken again")
+        let third = JobRun.request(schedule: "s", at: at(4))
+        let fourth = JobRun.request(schedule: "s", at: at(5))
+        for run in [fourth, third] { try await store.saveRun(run) }
+        try require(
+            try await store.takeRequestedRuns(owner: "one").map(\.id) == [third.id, fourth.id],
+            "requests were not taken oldest first")
     }
 
     private static func deletionKeepsHistory(_ store: any JobStore) async throws {

@@ -146,4 +146,8 @@ final class CrashingStore: JobStore {
     func interruptRuns(ownedByLeasesExpiredAt now: Date) async throws -> [JobRun] {
         try await base.interruptRuns(ownedByLeasesExpiredAt: now)
     }
+
+    func takeRequestedRuns(owner: String) async throws -> [JobRun] {
+        try await base.takeRequestedRuns(owner: owner)
+    }
 }

@@ -180,6 +180,22 @@ public struct JobRun: Sendable, Hashable, Codable, Identifiable {
     /// The last attempt's error.
     public var error: String? { attempts.last?.error }
 
+    /// Whether this is a request for a run that no instance has taken yet: scheduled, with no owner.
+    ///
+    /// `scheduler trigger` records one; the next scheduler that reads the store takes it with
+    /// ``JobStore/takeRequestedRuns(owner:)`` and runs it.
+    public var isRequest: Bool { status == .scheduled && owner == nil }
+
+    /// A request to run a schedule's job now, for a scheduler to take from the store.
+    ///
+    /// - Parameters:
+    ///   - schedule: The schedule whose job should run.
+    ///   - instant: When it was requested; also the run's occurrence.
+    /// - Returns: A manual, scheduled run with no owner.
+    public static func request(schedule: String, at instant: Date) -> JobRun {
+        JobRun(schedule: schedule, occurrence: instant, origin: .manual, created: instant)
+    }
+
     /// Marks the run interrupted because the instance running it stopped, closing its open attempt.
     ///
     /// Stores call it from ``JobStore/interruptRuns(ownedByLeasesExpiredAt:)``:

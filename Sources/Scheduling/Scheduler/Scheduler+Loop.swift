@@ -30,6 +30,7 @@ extension Scheduler {
         try await loadIfNeeded()
         phase = .running
         await recoverInterruptedRuns(now: clock.now)
+        await poll(now: clock.now)
         logger.info("scheduler started", metadata: ["scheduler.schedules": "\(entries.count)"])
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
@@ -172,18 +173,11 @@ extension Scheduler {
             guard let entry = entries[schedule.name] else { throw SchedulingError.scheduleNotFound(schedule.name) }
             try checkJobs(of: schedule)
             try await store.saveSchedule(schedule)
-            entry.schedule = schedule
-            if !(schedule.trigger.dependsOnCompletion && !entry.activeRuns.isEmpty) {
-                entry.nextEvent = schedule.nextEvent(after: entry.cursor)
-            }
-            install(entry)
+            redefine(entry, as: schedule)
         case .remove(let name):
-            guard let entry = entries.removeValue(forKey: name) else { throw SchedulingError.scheduleNotFound(name) }
+            guard entries[name] != nil else { throw SchedulingError.scheduleNotFound(name) }
             _ = try await store.deleteSchedule(named: name)
-            for id in entry.buffered {
-                await finish(id, status: .cancelled, now: now, message: "its schedule was removed")
-            }
-            logger.info("schedule removed", metadata: ["scheduler.schedule": "\(name)"])
+            await forget(name, now: now)
         case .setEnabled(let name, let enabled):
             guard let entry = entries[name] else { throw SchedulingError.scheduleNotFound(name) }
             entry.schedule = entry.schedule.enabled(enabled)
@@ -200,8 +194,98 @@ extension Scheduler {
             try await store.saveRun(run)
             admitClaimed(run, schedule: entry.schedule, now: now)
             return run.id
+        case .synchronize:
+            try await synchronize(now: now)
         }
         return nil
+    }
+
+    /// Gives an entry a new definition; runs in flight keep the old one.
+    private func redefine(_ entry: Entry, as schedule: Schedule) {
+        entry.schedule = schedule
+        if !(schedule.trigger.dependsOnCompletion && !entry.activeRuns.isEmpty) {
+            entry.nextEvent = schedule.nextEvent(after: entry.cursor)
+        }
+        install(entry)
+    }
+
+    /// Stops running a schedule: runs in flight finish, runs waiting behind them are cancelled.
+    private func forget(_ name: String, now: Date) async {
+        guard let entry = entries.removeValue(forKey: name) else { return }
+        for id in entry.buffered {
+            await finish(id, status: .cancelled, now: now, message: "its schedule was removed")
+        }
+        logger.info("schedule removed", metadata: ["scheduler.schedule": "\(name)"])
+    }
+
+    /// Brings the entries in line with the store and takes the requested runs.
+    private func synchronize(now: Date) async throws {
+        let stored = try await store.schedules()
+        let names = Set(stored.map(\.schedule.name))
+        for name in entries.keys.sorted() where !names.contains(name) {
+            await forget(name, now: now)
+        }
+        for item in stored {
+            let schedule = item.schedule
+            do {
+                try checkJobs(of: schedule)
+            } catch {
+                if entries[schedule.name]?.schedule != schedule {
+                    logger.error(
+                        "stored schedule left out",
+                        metadata: ["scheduler.schedule": "\(schedule.name)", "scheduler.error": "\(error)"])
+                }
+                continue
+            }
+            if let entry = entries[schedule.name] {
+                if entry.schedule != schedule {
+                    redefine(entry, as: schedule)
+                    logger.info("schedule changed in the store", metadata: ["scheduler.schedule": "\(schedule.name)"])
+                }
+                if entry.isPaused != item.isPaused {
+                    entry.isPaused = item.isPaused
+                    logger.info(
+                        item.isPaused ? "schedule paused" : "schedule resumed",
+                        metadata: ["scheduler.schedule": "\(schedule.name)"])
+                }
+            } else {
+                let cursor = item.cursor ?? now
+                if item.cursor == nil { try await store.advanceCursor(of: schedule.name, to: now) }
+                install(
+                    Entry(
+                        schedule: schedule, isPaused: item.isPaused, cursor: cursor,
+                        nextEvent: schedule.nextEvent(after: cursor), generation: 0))
+                logger.info("schedule added in the store", metadata: ["scheduler.schedule": "\(schedule.name)"])
+            }
+        }
+        guard phase == .running else { return }
+        for var run in try await store.takeRequestedRuns(owner: configuration.instance) {
+            guard let entry = entries[run.schedule] else {
+                run.status = .cancelled
+                run.finished = now
+                try await store.saveRun(run)
+                logger.error(
+                    "requested run cancelled: no schedule of that name runs here",
+                    metadata: ["scheduler.schedule": "\(run.schedule)", "scheduler.run": "\(run.id)"])
+                continue
+            }
+            logger.info(
+                "requested run taken",
+                metadata: ["scheduler.schedule": "\(run.schedule)", "scheduler.run": "\(run.id)"])
+            admitClaimed(run, schedule: entry.schedule, now: now)
+        }
+    }
+
+    /// Synchronizes with the store, then sets the next poll, when polling is configured.
+    private func poll(now: Date) async {
+        do {
+            try await synchronize(now: now)
+        } catch {
+            logger.error("could not read the store for changes", metadata: ["scheduler.error": "\(error)"])
+        }
+        if let interval = configuration.storePollInterval {
+            addTimer(at: now.addingTimeInterval(interval.seconds), .poll)
+        }
     }
 
     private func checkJobs(of schedule: Schedule) throws {
@@ -254,6 +338,9 @@ extension Scheduler {
                     stopAttempt(id, reason: .shutdown)
                 }
                 group.cancelAll()
+            case .poll:
+                guard phase == .running else { continue }
+                await poll(now: now)
             }
         }
     }

@@ -48,18 +48,24 @@ public actor Scheduler: Service {
         public var shutdownGracePeriod: Duration
         /// How long this instance's lease lasts; it is renewed while runs are active. Default 60 seconds.
         public var leaseDuration: Duration
+        /// How often the running scheduler reads the store for changes that other processes made
+        /// (see ``Scheduler/synchronize()``); nil, the default, never. A daemon whose store the
+        /// `scheduler` command line or other instances change sets it, typically to one second.
+        public var storePollInterval: Duration?
 
         /// Creates a configuration.
         public init(
             instance: String? = nil,
             concurrency: Int = 4,
             shutdownGracePeriod: Duration = .seconds(30),
-            leaseDuration: Duration = .seconds(60)
+            leaseDuration: Duration = .seconds(60),
+            storePollInterval: Duration? = nil
         ) {
             self.instance = instance ?? "scheduler-" + UUID().uuidString.prefix(8).lowercased()
             self.concurrency = max(1, concurrency)
             self.shutdownGracePeriod = shutdownGracePeriod
             self.leaseDuration = max(.seconds(1), leaseDuration)
+            self.storePollInterval = storePollInterval.map { max(.milliseconds(10), $0) }
         }
     }
 
@@ -125,6 +131,7 @@ public actor Scheduler: Service {
         case deadline(UUID)
         case lease
         case grace
+        case poll
     }
 
     struct TimerItem: Comparable {
@@ -166,6 +173,7 @@ public actor Scheduler: Service {
         case setEnabled(String, Bool)
         case setPaused(String, Bool)
         case trigger(String)
+        case synchronize
     }
 
     struct PendingCommand {
@@ -284,6 +292,19 @@ public actor Scheduler: Service {
     public func trigger(_ name: String) async throws -> UUID {
         guard let id = try await perform(.trigger(name)) else { throw Self.notRunning() }
         return id
+    }
+
+    /// Applies the changes that other processes made to the store: schedules added, replaced,
+    /// removed, enabled, disabled, paused or resumed there, and requested runs
+    /// (``JobRun/isRequest``), which this scheduler takes and runs.
+    ///
+    /// A running scheduler calls it every ``Configuration/storePollInterval``, and ``run()`` calls
+    /// it once at start. A stored schedule whose job the executor does not know is left out, with
+    /// an error in the log.
+    ///
+    /// - Throws: A store error.
+    public func synchronize() async throws {
+        _ = try await perform(.synchronize)
     }
 
     /// The schedules with their state, ordered by name.

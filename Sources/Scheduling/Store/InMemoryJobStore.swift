@@ -208,7 +208,7 @@ public final class InMemoryJobStore: JobStore {
     public func interruptRuns(ownedByLeasesExpiredAt now: Date) async throws -> [JobRun] {
         state.withLock { state in
             var changed: [JobRun] = []
-            for (id, run) in state.runs where !run.status.isFinished {
+            for (id, run) in state.runs where !run.status.isFinished && !run.isRequest {
                 if let owner = run.owner, let expiry = state.leases[owner], expiry > now { continue }
                 var interrupted = run
                 interrupted.markInterrupted(at: now)
@@ -216,6 +216,20 @@ public final class InMemoryJobStore: JobStore {
                 changed.append(interrupted)
             }
             return changed.sorted { $0.occurrence < $1.occurrence }
+        }
+    }
+
+    /// Takes the runs that wait for an owner.
+    public func takeRequestedRuns(owner: String) async throws -> [JobRun] {
+        state.withLock { state in
+            var taken: [JobRun] = []
+            for (id, run) in state.runs where run.isRequest {
+                var run = run
+                run.owner = owner
+                state.runs[id] = run
+                taken.append(run)
+            }
+            return taken.sorted { ($0.created, $0.id.uuidString) < ($1.created, $1.id.uuidString) }
         }
     }
 

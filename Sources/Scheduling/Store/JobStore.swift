@@ -81,10 +81,20 @@ public protocol JobStore: Sendable {
     func releaseLease(instance: String) async throws
 
     /// Marks as interrupted every run left scheduled or running by an instance whose lease
-    /// expired at or before `now`, or that holds no lease.
+    /// expired at or before `now`, or that holds no lease. Requested runs (scheduled, with no
+    /// owner yet) are left alone: they wait for an instance to take them.
     ///
     /// - Returns: The runs it changed, as they are now, oldest occurrence first.
     func interruptRuns(ownedByLeasesExpiredAt now: Date) async throws -> [JobRun]
+
+    /// Takes the requested runs for an owner: the runs saved with status
+    /// ``JobRun/Status/scheduled`` and no owner, such as those `scheduler trigger` records for a
+    /// daemon to run.
+    ///
+    /// Each requested run is taken once, whoever asks: the store sets its owner atomically.
+    ///
+    /// - Returns: The runs taken, with their owner set, oldest creation first.
+    func takeRequestedRuns(owner: String) async throws -> [JobRun]
 }
 
 extension JobStore {

@@ -34,7 +34,8 @@ enum Fixture {
         at start: String = "2026-01-01T00:00:00Z",
         jobs: JobRegistry,
         store: InMemoryJobStore = InMemoryJobStore(),
-        concurrency: Int = 4
+        concurrency: Int = 4,
+        storePollInterval: Duration? = nil
     ) -> (SchedulerDriver, InMemoryJobStore) {
         let clock = ManualClock(now: date(start))
         let scheduler = Scheduler(
@@ -45,7 +46,8 @@ enum Fixture {
                 instance: "test",
                 concurrency: concurrency,
                 shutdownGracePeriod: .seconds(60),
-                leaseDuration: .seconds(3600)
+                leaseDuration: .seconds(3600),
+                storePollInterval: storePollInterval
             ),
             logger: logger
         )

@@ -1,0 +1,109 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-scheduling open source project
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import Scheduling
+import SchedulingTesting
+import Testing
+
+/// Another process (the `scheduler` command line, another instance) changes the store; a
+/// scheduler that polls it follows within one poll interval.
+@Suite("Scheduler synchronizes with changes made in the store")
+struct SchedulerSynchronizeTests {
+    static let start = Fixture.date("2026-01-01T00:00:00Z")
+
+    static func jobs(_ counter: Counter) -> JobRegistry {
+        var jobs = JobRegistry()
+        jobs.register("tick") { _ in counter.increment() }
+        return jobs
+    }
+
+    @Test("pause, resume, disable and removal made in the store apply within one poll")
+    func stateChanges() async throws {
+        let counter = Counter()
+        let (driver, store) = Fixture.scheduler(jobs: Self.jobs(counter), storePollInterval: .seconds(1))
+        let minutely = try Schedule("minutely", job: JobReference("tick"), trigger: .cron("* * * * *"))
+        try await driver.run { driver in
+            try await driver.scheduler.add(minutely)
+            try await driver.advance(by: .seconds(60))  // 00:01 runs
+            try await store.setPaused(true, schedule: "minutely")
+            try await driver.advance(by: .seconds(60))  // 00:02 paused
+            try await store.setPaused(false, schedule: "minutely")
+            try await driver.advance(by: .seconds(60))  // 00:03 runs
+            try await store.saveSchedule(minutely.enabled(false))
+            try await driver.advance(by: .seconds(60))  // 00:04 disabled
+            try await store.saveSchedule(minutely)
+            try await driver.advance(by: .seconds(60))  // 00:05 runs
+            #expect(try await store.deleteSchedule(named: "minutely"))
+            try await driver.advance(by: .seconds(120))  // nothing more
+            #expect(try await driver.scheduler.schedules().isEmpty)
+        }
+        let runs = try await Fixture.allRuns(store)
+        #expect(runs.map(\.occurrence) == [1, 3, 5].map { Self.start.addingTimeInterval(Double($0) * 60) })
+        #expect(counter.count == 3)
+        let skips = try await Fixture.allSkips(store)
+        #expect(skips.map(\.reason) == [.paused, .disabled])
+    }
+
+    @Test("a requested run is taken within a poll, runs once, and keeps its identifier")
+    func requestedRun() async throws {
+        let counter = Counter()
+        let (driver, store) = Fixture.scheduler(jobs: Self.jobs(counter), storePollInterval: .seconds(1))
+        let request = JobRun.request(schedule: "nightly", at: Self.start.addingTimeInterval(10))
+        let unknown = JobRun.request(schedule: "nobody", at: Self.start.addingTimeInterval(10))
+        try await driver.run { driver in
+            try await driver.scheduler.add(
+                Schedule("nightly", job: JobReference("tick"), trigger: .cron("0 3 * * *")))
+            try await driver.advance(by: .seconds(10))
+            try await store.saveRun(request)
+            try await store.saveRun(unknown)
+            try await driver.advance(by: .milliseconds(500))
+            #expect(counter.count == 0, "taken before the next poll")
+            try await driver.advance(by: .milliseconds(500))
+            #expect(counter.count == 1)
+            try await driver.advance(by: .seconds(5))
+        }
+        #expect(counter.count == 1)
+        let run = try await store.run(id: request.id)
+        #expect(run?.status == .succeeded)
+        #expect(run?.owner == "test")
+        #expect(run?.origin == .manual)
+        #expect(run?.attempts.first?.started == Self.start.addingTimeInterval(11))
+        #expect(try await store.run(id: unknown.id)?.status == .cancelled)
+    }
+
+    @Test("a request recorded while no scheduler runs is taken when one starts")
+    func requestBeforeStart() async throws {
+        let counter = Counter()
+        let store = InMemoryJobStore()
+        try await store.saveSchedule(Schedule("nightly", job: JobReference("tick"), trigger: .cron("0 3 * * *")))
+        let request = JobRun.request(schedule: "nightly", at: Self.start)
+        try await store.saveRun(request)
+        let (driver, _) = Fixture.scheduler(jobs: Self.jobs(counter), store: store)
+        try await driver.run { driver in try await driver.advance(by: .seconds(1)) }
+        #expect(counter.count == 1)
+        #expect(try await store.run(id: request.id)?.status == .succeeded)
+    }
+
+    @Test("a schedule added and redefined in the store is picked up; one with an unknown job is left out")
+    func definitions() async throws {
+        let counter = Counter()
+        let (driver, store) = Fixture.scheduler(jobs: Self.jobs(counter), storePollInterval: .seconds(1))
+        try await driver.run { driver in
+            try await store.saveSchedule(Schedule("hourly", job: JobReference("tick"), trigger: .cron("0 * * * *")))
+            try await store.saveSchedule(
+                Schedule("stranger", job: JobReference("not.registered"), trigger: .cron("* * * * *")))
+            try await driver.advance(by: .seconds(1))
+            #expect(try await driver.scheduler.schedules().map(\.schedule.name) == ["hourly"])
+            try await store.saveSchedule(Schedule("hourly", job: JobReference("tick"), trigger: .cron("*/30 * * * *")))
+            try await driver.advance(by: .seconds(3599))
+        }
+        let runs = try await Fixture.allRuns(store)
+        #expect(runs.map(\.occurrence) == [30, 60].map { Self.start.addingTimeInterval(Double($0) * 60) })
+    }
+}
