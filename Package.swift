@@ -75,6 +75,9 @@ let package = Package(
             dependencies: [
                 "Scheduling",
                 "SchedulingSQLite",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(
                     name: "ArgumentParser",
                     package: "swift-argument-parser",
@@ -120,6 +123,7 @@ let package = Package(
                 "SchedulerCommand",
                 "Scheduling",
                 "SchedulingSQLite",
+                .product(name: "Logging", package: "swift-log"),
                 .product(
                     name: "ArgumentParser",
                     package: "swift-argument-parser",

@@ -82,18 +82,24 @@
                 throw ValidationError("\(error)")
             }
             guard start <= end else { throw ValidationError("--from must not be after --to") }
-            let loaded: SchedulerConfiguration
-            do {
-                loaded = try SchedulerConfiguration.load(file: config)
-            } catch {
-                FileHandle.standardError.write(Data("\(error)\n".utf8))
-                throw ExitCode.failure
-            }
+            let loaded = try SchedulerConfiguration.loadForCommand(file: config)
             for warning in loaded.warnings + ValidateCommand.unregisteredJobs(in: loaded) {
                 FileHandle.standardError.write(Data("\(warning)\n".utf8))
             }
             var output = StandardOutput()
             output.write(Preview.render(Preview.entries(of: loaded.schedules, from: start, to: end), json: json))
+        }
+    }
+
+    extension SchedulerConfiguration {
+        /// Loads a file for a command, or prints every error to standard error and exits 1.
+        static func loadForCommand(file: String) throws -> SchedulerConfiguration {
+            do {
+                return try load(file: file)
+            } catch {
+                FileHandle.standardError.write(Data("\(error)\n".utf8))
+                throw ExitCode.failure
+            }
         }
     }
 #endif
