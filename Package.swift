@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "SchedulingTesting", targets: ["SchedulingTesting"]),
         .library(name: "SchedulingSQLite", targets: ["SchedulingSQLite"]),
         .executable(name: "scheduler", targets: ["scheduler"]),
+        .executable(name: "video-pipeline", targets: ["VideoPipeline"]),
     ],
     traits: [
         .trait(
@@ -87,6 +88,22 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "scheduler", dependencies: ["SchedulerCommand"]),
+        .executableTarget(
+            name: "VideoPipeline",
+            dependencies: [
+                "Pipelines",
+                "SchedulerCommand",
+                "Scheduling",
+                "SchedulingSQLite",
+                .product(name: "Logging", package: "swift-log"),
+                .product(
+                    name: "ArgumentParser",
+                    package: "swift-argument-parser",
+                    condition: .when(traits: ["CLI"])
+                ),
+            ],
+            path: "Examples/VideoPipeline/Sources/VideoPipeline"
+        ),
         .testTarget(
             name: "SchedulingTests",
             dependencies: [
@@ -131,6 +148,17 @@ let package = Package(
                 ),
             ],
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "VideoPipelineTests",
+            dependencies: [
+                "VideoPipeline",
+                "Scheduling",
+                "SchedulingSQLite",
+                "SchedulingTesting",
+                "SchedulerCommand",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -48,7 +48,7 @@
                 return reloaded.schedules
             }
             try await daemon.run(
-                source: source, jobs: jobs, statePath: daemon.state ?? loaded.statePath,
+                source: source, jobs: { _ in jobs }, statePath: daemon.state ?? loaded.statePath,
                 concurrency: loaded.concurrency, logger: logger)
         }
     }
@@ -104,8 +104,16 @@
         }
 
         /// Opens the store and runs a daemon on it until SIGTERM or SIGINT.
+        ///
+        /// - Parameters:
+        ///   - source: The schedules.
+        ///   - jobs: The jobs, given the store (pipelines keep their checkpoints there).
+        ///   - statePath: The SQLite file, created when missing.
+        ///   - concurrency: How many jobs run at once.
+        ///   - logger: Where the daemon logs.
         package func run(
-            source: SchedulerDaemon.Source, jobs: JobRegistry, statePath: String, concurrency: Int, logger: Logger
+            source: SchedulerDaemon.Source, jobs: (any JobStore) -> JobRegistry, statePath: String,
+            concurrency: Int, logger: Logger
         ) async throws {
             let store: SQLiteJobStore
             do {
@@ -116,7 +124,7 @@
             }
             logger.info("daemon starting", metadata: ["scheduler.state": "\(statePath)"])
             let daemon = SchedulerDaemon(
-                source: source, store: store, jobs: jobs,
+                source: source, store: store, jobs: jobs(store),
                 configuration: Scheduler.Configuration(
                     instance: instance ?? SchedulerDaemon.defaultInstance, concurrency: concurrency),
                 logger: logger)

@@ -8,8 +8,8 @@
 
 #if CLI
     import ArgumentParser
-    import Foundation
-    import Scheduling
+    package import Foundation
+    package import Scheduling
 
     /// `scheduler status [NAME] [--json]`: each stored schedule's state, last run and next occurrence.
     struct StatusCommand: AsyncParsableCommand {
@@ -53,19 +53,8 @@
                 FileHandle.standardError.write(Data("error: \(SchedulingError.scheduleNotFound(schedule))\n".utf8))
                 throw ExitCode.failure
             }
-            let lines = try await Self.lines(of: stored, in: store, now: Date())
-            if json {
-                try JSONLines.write(lines)
-                return
-            }
-            for line in lines {
-                let state = !line.enabled ? "disabled" : line.paused ? "paused" : "active"
-                print(
-                    "\(line.schedule)  \(state)  last \(line.lastRun ?? "-") \(line.lastStatus ?? "")  "
-                        + "next \(line.next ?? "-")  runs \(line.runs)  failures \(line.failures)")
-            }
+            try await StatusReport.write(stored, in: store, now: Date(), json: json)
         }
-
         /// The status of stored schedules at an instant.
         static func lines(of stored: [StoredSchedule], in store: any JobStore, now: Date) async throws -> [Line] {
             var lines: [Line] = []
@@ -88,6 +77,28 @@
                     ))
             }
             return lines
+        }
+    }
+
+    /// The status report of `scheduler status`, shared with the examples' `status` commands.
+    package enum StatusReport {
+        /// Prints the status of stored schedules at an instant, as text or JSON lines.
+        package static func write(
+            _ stored: [StoredSchedule], in store: any JobStore, now: Date, json: Bool
+        )
+            async throws
+        {
+            let lines = try await StatusCommand.lines(of: stored, in: store, now: now)
+            if json {
+                try JSONLines.write(lines)
+                return
+            }
+            for line in lines {
+                let state = !line.enabled ? "disabled" : line.paused ? "paused" : "active"
+                print(
+                    "\(line.schedule)  \(state)  last \(line.lastRun ?? "-") \(line.lastStatus ?? "")  "
+                        + "next \(line.next ?? "-")  runs \(line.runs)  failures \(line.failures)")
+            }
         }
     }
 
