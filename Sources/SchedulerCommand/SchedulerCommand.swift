@@ -19,7 +19,8 @@
             commandName: "scheduler",
             abstract: "Schedule jobs with cron expressions, intervals and times of day.",
             subcommands: [
-                CronCommand.self, ValidateCommand.self, PreviewCommand.self, RunCommand.self, StatusCommand.self,
+                CronCommand.self, ValidateCommand.self, PreviewCommand.self, RunCommand.self, ExportCommand.self,
+                StatusCommand.self,
                 HistoryCommand.self, SkipsCommand.self, TriggerCommand.self, PauseCommand.self, ResumeCommand.self,
                 EnableCommand.self, DisableCommand.self,
             ]

@@ -56,6 +56,30 @@ public struct CronExpression: Sendable, Hashable, Codable, CustomStringConvertib
     /// Whether the expression has a leading seconds field.
     public var hasSeconds: Bool { fields.count == 6 }
 
+    /// Whether the two day fields are both restricted, so that a day matches when either matches
+    /// (the classic cron rule), rather than both.
+    public var usesEitherDayRule: Bool { !matcher.dayFieldsIntersect }
+
+    /// The values a field allows, ascending: for example `[0, 15, 30, 45]` for the minutes of
+    /// `*/15 * * * *`; `[0]` for the seconds of a 5-field expression; Sunday is 0.
+    ///
+    /// - Returns: nil for a day field that uses `L`, `W` or `#`, whose days depend on the month.
+    public func values(of field: CronField) -> [Int]? {
+        func bits(_ mask: UInt64) -> [Int] { (0..<64).filter { mask & (1 << UInt64($0)) != 0 } }
+        switch field {
+        case .second: return bits(matcher.seconds)
+        case .minute: return bits(matcher.minutes)
+        case .hour: return bits(matcher.hours)
+        case .month: return bits(matcher.months)
+        case .dayOfMonth:
+            let special = matcher.lastDayOfMonth || matcher.lastWeekdayOfMonth || matcher.nearestWeekdays != 0
+            return special ? nil : bits(matcher.daysOfMonth)
+        default:
+            let special = matcher.lastDaysOfWeek != 0 || matcher.nthDaysOfWeek != 0
+            return special ? nil : bits(matcher.daysOfWeek)
+        }
+    }
+
     /// Whether the expression names fixed times of day: 5 fields whose minute and hour fields
     /// do not start with `*`. It decides ``defaultDSTPolicy``.
     public var isFixedTime: Bool {

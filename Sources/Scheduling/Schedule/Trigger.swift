@@ -20,15 +20,22 @@ public import Foundation
 /// let twoDays = try Trigger.timesOfDay([TimeOfDay("01:00")], in: .gmt, everyDays: 2)
 /// ```
 public struct Trigger: Sendable, Hashable, Codable, CustomStringConvertible {
-    enum Kind: Sendable, Hashable {
+    /// What a trigger is, for code that renders or translates schedules (an export, a dashboard).
+    public enum Kind: Sendable, Hashable {
+        /// A cron expression in a zone, with an optional daylight-saving override.
         case cron(CronExpression, TimeZone, CronDSTPolicy?)
+        /// Every `seconds`, on a grid through `anchor`.
         case interval(seconds: Int64, anchor: Date)
+        /// Once, at an instant.
         case once(Date)
+        /// At times of day in a zone, every `everyDays` days counted from `anchor`.
         case timesOfDay([TimeOfDay], TimeZone, everyDays: Int64, anchor: LocalDate)
+        /// A delay after the previous run finished.
         case runThenWait(Duration)
     }
 
-    let kind: Kind
+    /// What this trigger is.
+    public let kind: Kind
     /// For times of day: one fixed-time expression per distinct time.
     private let dailyExpressions: [CronExpression]
 
