@@ -61,8 +61,8 @@ while len(queries) < wanted:
         continue
     queries.append({"id":str(len(queries)),"expr":e,"tz":tz,"after":after.strftime("%Y-%m-%dT%H:%M:%SZ"),"count":count})
     expected.append(res)
-open("queries_path","w").write("\n".join(json.dumps(q) for q in queries)+"\n")
-out=subprocess.run([scheduler,"cron","next","--batch","queries_path"],capture_output=True,text=True).stdout.splitlines()
+open(queries_path,"w").write("\n".join(json.dumps(q) for q in queries)+"\n")
+out=subprocess.run([scheduler,"cron","next","--batch",queries_path],capture_output=True,text=True).stdout.splitlines()
 bad=0
 for q,e,o in zip(queries,expected,out):
     g=json.loads(o)
