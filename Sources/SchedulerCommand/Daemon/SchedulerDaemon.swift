@@ -13,8 +13,9 @@
     import ServiceLifecycle
     package import UnixSignals
 
-    /// The daemon: a scheduler on a store, an event log, and (for a configuration file) a reloader,
-    /// run as one swift-service-lifecycle `ServiceGroup` until SIGTERM or SIGINT.
+    /// The daemon: a scheduler on a store and, for a configuration file, a reloader, run as one
+    /// swift-service-lifecycle `ServiceGroup` until SIGTERM or SIGINT. The scheduler logs one line
+    /// per event.
     ///
     /// `scheduler run` builds one from a configuration file; applications that register Swift jobs
     /// (the examples) build one from their own schedules.
@@ -49,7 +50,7 @@
         ///     second unless it sets another interval, so that the command line's changes and run
         ///     requests arrive within a second.
         ///   - clock: The source of time.
-        ///   - logger: Where every event is logged.
+        ///   - logger: Where the scheduler logs, one line per event.
         package init(
             source: Source,
             store: any JobStore,
@@ -96,11 +97,9 @@
                     "scheduler.added": "\(changes.added)", "scheduler.replaced": "\(changes.replaced)",
                     "scheduler.removed": "\(changes.removed)",
                 ])
-            // A group shuts its services down in reverse order: the reloader first, then the
-            // scheduler; the event log ends by itself once the scheduler's events end.
+            // A group shuts its services down in reverse order: the reloader first, then the scheduler.
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-                .init(service: EventLog(scheduler: scheduler, logger: logger), successTerminationBehavior: .ignore),
-                .init(service: scheduler, successTerminationBehavior: .gracefullyShutdownGroup),
+                .init(service: scheduler, successTerminationBehavior: .gracefullyShutdownGroup)
             ]
             if case .file(let file, let initial, let load) = source {
                 let reloader = ConfigReloader(

@@ -207,13 +207,6 @@ extension Scheduler {
         emit(
             .retrying, run: run.record, now: now, attempt: attempts,
             message: "attempt \(attempts) failed (\(message)); next at \(Timestamp.string(from: retryAt))")
-        logger.info(
-            "attempt failed; retrying",
-            metadata: [
-                "scheduler.schedule": "\(run.record.schedule)", "scheduler.run": "\(id)",
-                "scheduler.error": "\(message)",
-            ]
-        )
     }
 
     /// Starts the schedule's fallback for a run, or ends the run with `status` when there is none.
@@ -235,8 +228,6 @@ extension Scheduler {
         emit(
             .deadlineMissed, run: run.record, now: now,
             message: run.deadline.map { "deadline \(Timestamp.string(from: $0))" })
-        logger.info(
-            "deadline missed", metadata: ["scheduler.schedule": "\(run.record.schedule)", "scheduler.run": "\(id)"])
         if run.executingAttempt != nil {
             if run.fallbackReason == nil { stopAttempt(id, reason: .deadline) }
         } else if run.fallbackReason == nil {
@@ -273,13 +264,6 @@ extension Scheduler {
             emit(.fallbackUsed, run: run.record, now: now, message: run.fallbackReason)
         }
         emit(kind, run: run.record, now: now, message: message)
-        logger.info(
-            "run finished",
-            metadata: [
-                "scheduler.schedule": "\(name)", "scheduler.run": "\(id)", "scheduler.status": "\(status)",
-                "scheduler.attempts": "\(run.record.attempts.count)",
-            ]
-        )
         guard let entry = entries[name] else { return }
         entry.activeRuns.removeAll { $0 == id }
         entry.buffered.removeAll { $0 == id }
