@@ -229,8 +229,10 @@ extension Scheduler {
             let schedule = item.schedule
             do {
                 try checkJobs(of: schedule)
+                leftOut[schedule.name] = nil
             } catch {
-                if entries[schedule.name]?.schedule != schedule {
+                // Said once per definition, not at every poll.
+                if leftOut.updateValue(schedule, forKey: schedule.name) != schedule {
                     logger.error(
                         "stored schedule left out",
                         metadata: ["scheduler.schedule": "\(schedule.name)", "scheduler.error": "\(error)"])

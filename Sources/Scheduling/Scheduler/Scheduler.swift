@@ -202,6 +202,8 @@ public actor Scheduler: Service {
     var sequence: UInt64 = 0
     var leaseExpiry: Date?
     var leaseTimerPending = false
+    /// Stored schedules that ``synchronize()`` left out because no executor knows their job.
+    var leftOut: [String: Schedule] = [:]
 
     /// Creates a scheduler.
     ///
