@@ -40,11 +40,7 @@
             let file = config
             let source = SchedulerDaemon.Source.file(file, initial: loaded.schedules) {
                 let reloaded = try SchedulerConfiguration.load(file: file)
-                let missing = SchedulerDaemon.unregisteredJobs(in: reloaded.schedules, jobs: jobs)
-                guard missing.isEmpty else {
-                    throw CommandFailure(
-                        description: "unregistered jobs \(missing.map { "'\($0)'" }.joined(separator: ", "))")
-                }
+                try SchedulerDaemon.requireRegisteredJobs(in: reloaded.schedules, jobs: jobs, file: file)
                 return reloaded.schedules
             }
             try await daemon.run(
@@ -89,18 +85,12 @@
 
         /// Exits 1, naming them, when schedules use Swift jobs the registry lacks.
         package static func refuseUnregisteredJobs(in schedules: [Schedule], jobs: JobRegistry, file: String) throws {
-            let missing = SchedulerDaemon.unregisteredJobs(in: schedules, jobs: jobs)
-            guard !missing.isEmpty else { return }
-            let names = missing.map { "'\($0)'" }.joined(separator: ", ")
-            FileHandle.standardError.write(
-                Data(
-                    """
-                    \(file): error: no job is registered as \(names); this daemon runs processes \
-                    ('job: { process: [...] }') and the Swift jobs of the application that embeds it; \
-                    run these schedules from an application that registers them
-
-                    """.utf8))
-            throw ExitCode.failure
+            do {
+                try SchedulerDaemon.requireRegisteredJobs(in: schedules, jobs: jobs, file: file)
+            } catch {
+                FileHandle.standardError.write(Data("\(error)\n".utf8))
+                throw ExitCode.failure
+            }
         }
 
         /// Opens the store and runs a daemon on it until SIGTERM or SIGINT.

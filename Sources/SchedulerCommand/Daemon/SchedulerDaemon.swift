@@ -87,6 +87,19 @@
             return missing
         }
 
+        /// Throws an error naming every Swift job the schedules use that the registry lacks.
+        package static func requireRegisteredJobs(in schedules: [Schedule], jobs: JobRegistry, file: String) throws {
+            let missing = unregisteredJobs(in: schedules, jobs: jobs)
+            guard !missing.isEmpty else { return }
+            let names = missing.map { "'\($0)'" }.joined(separator: ", ")
+            throw CommandFailure(
+                description: """
+                    \(file): error: no job is registered as \(names); this daemon runs processes \
+                    ('job: { process: [...] }') and the Swift jobs of the application that embeds it; \
+                    run these schedules from an application that registers them
+                    """)
+        }
+
         /// Adopts the schedules, then runs until SIGTERM or SIGINT (or cancellation) and a graceful
         /// shutdown.
         package func run(gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint]) async throws {

@@ -84,9 +84,14 @@
 
         /// `text` quoted for a POSIX shell when it needs quoting.
         static func shellQuoted(_ text: String) -> String {
-            let plain = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-_./=:@,+"))
-            if !text.isEmpty, text.unicodeScalars.allSatisfy(plain.contains) { return text }
+            if isPlain(text) { return text }
             return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }
+
+        /// Whether a word needs no quoting in a shell or a unit file: letters, digits and `-_./=:@,+`.
+        static func isPlain(_ word: String) -> Bool {
+            let plain = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-_./=:@,+"))
+            return !word.isEmpty && word.unicodeScalars.allSatisfy(plain.contains)
         }
     }
 #endif

@@ -87,9 +87,8 @@
 
         /// A word for `ExecStart=` or `Environment=`, quoted when it needs to be.
         static func quoted(_ word: String) -> String {
-            let plain = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-_./=:@,+"))
             let escaped = word.replacingOccurrences(of: "%", with: "%%").replacingOccurrences(of: "$", with: "$$")
-            if !word.isEmpty, word.unicodeScalars.allSatisfy(plain.contains) { return escaped }
+            if ExportedJob.isPlain(word) { return escaped }
             return "\""
                 + escaped.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
                 + "\""
