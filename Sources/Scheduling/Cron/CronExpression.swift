@@ -30,8 +30,12 @@ public import Foundation
 public struct CronExpression: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The canonical text: fields separated by one space, letters upper-cased; macros lower-cased.
     public let description: String
-    let fields: [CronFieldSpec]
     let matcher: CronMatcher
+    /// Whether the expression has a leading seconds field.
+    public let hasSeconds: Bool
+    /// Whether the expression names fixed times of day: 5 fields whose minute and hour fields
+    /// do not start with `*`. It decides ``defaultDSTPolicy``.
+    public let isFixedTime: Bool
 
     /// How far ``next(after:in:dstPolicy:)`` and ``previous(before:in:dstPolicy:)`` search.
     ///
@@ -49,12 +53,17 @@ public struct CronExpression: Sendable, Hashable, Codable, CustomStringConvertib
     public init(_ text: String) throws(SchedulingError) {
         let result = try CronParser.parse(text)
         description = result.canonical
-        fields = result.fields
         matcher = result.matcher
+        hasSeconds = result.fields.count == 6
+        isFixedTime =
+            result.fields.count == 5 && !result.fields[0].text.hasPrefix("*") && !result.fields[1].text.hasPrefix("*")
     }
 
-    /// Whether the expression has a leading seconds field.
-    public var hasSeconds: Bool { fields.count == 6 }
+    /// The parsed fields, for warnings and explanations. Parsed again from ``description`` on
+    /// demand rather than stored: an idle schedule keeps only the matcher.
+    var fields: [CronFieldSpec] {
+        (try? CronParser.parse(description).fields) ?? []
+    }
 
     /// Whether the two day fields are both restricted, so that a day matches when either matches
     /// (the classic cron rule), rather than both.
@@ -78,12 +87,6 @@ public struct CronExpression: Sendable, Hashable, Codable, CustomStringConvertib
             let special = matcher.lastDaysOfWeek != 0 || matcher.nthDaysOfWeek != 0
             return special ? nil : bits(matcher.daysOfWeek)
         }
-    }
-
-    /// Whether the expression names fixed times of day: 5 fields whose minute and hour fields
-    /// do not start with `*`. It decides ``defaultDSTPolicy``.
-    public var isFixedTime: Bool {
-        fields.count == 5 && !fields[0].text.hasPrefix("*") && !fields[1].text.hasPrefix("*")
     }
 
     /// ``CronDSTPolicy/fixedTime`` for fixed-time expressions, ``CronDSTPolicy/periodic`` otherwise.

@@ -52,6 +52,7 @@ extension CronExpression {
     /// uneven steps.
     public var warnings: [CronWarning] {
         var warnings: [CronWarning] = []
+        let fields = self.fields
         for spec in fields {
             for item in spec.items {
                 let step: Int

@@ -27,7 +27,6 @@ public struct DeadlinePolicy: Sendable, Hashable, Codable {
     public let timeZone: TimeZone
     /// How long before the deadline an unfinished run is "at risk".
     public let buffer: Duration
-    private let expression: CronExpression
 
     /// Creates a deadline.
     ///
@@ -39,14 +38,13 @@ public struct DeadlinePolicy: Sendable, Hashable, Codable {
         self.time = time
         self.timeZone = timeZone
         self.buffer = buffer
-        // Two integers in range always make a valid expression.
-        // swift-format-ignore: NeverUseForceTry
-        expression = try! CronExpression("\(time.minute) \(time.hour) * * *")
     }
 
     /// The deadline of an occurrence: the first instant at or after it at ``time`` in ``timeZone``.
     public func deadline(for occurrence: Date) -> Date {
-        expression.next(after: occurrence.addingTimeInterval(-1), in: timeZone) ?? occurrence
+        // Built when needed rather than kept: a schedule stays small, and this runs once per run.
+        let expression = try? CronExpression("\(time.minute) \(time.hour) * * *")
+        return expression?.next(after: occurrence.addingTimeInterval(-1), in: timeZone) ?? occurrence
     }
 
     private enum CodingKeys: String, CodingKey { case time, timeZone, buffer }

@@ -30,34 +30,68 @@ public struct Schedule: Sendable, Hashable, Codable, Identifiable {
     public static let maximumNameLength = 128
 
     /// The schedule's unique name; with an occurrence's instant it identifies the occurrence.
-    public let name: String
+    public var name: String { storage.fields.name }
     /// The job it runs.
-    public let job: JobReference
+    public var job: JobReference { storage.fields.job }
     /// When it runs.
-    public let trigger: Trigger
+    public var trigger: Trigger { storage.fields.trigger }
     /// Whether it runs; a disabled schedule records each occurrence as skipped (`disabled`).
-    public let isEnabled: Bool
+    public var isEnabled: Bool { storage.fields.isEnabled }
     /// Occurrences before this instant are ignored (inclusive bound).
-    public let start: Date?
+    public var start: Date? { storage.fields.start }
     /// Occurrences at or after this instant are ignored (exclusive bound).
-    public let end: Date?
+    public var end: Date? { storage.fields.end }
     /// The largest delay added to each occurrence; the delay is derived from the schedule name and
     /// the occurrence, so every instance computes the same one. Whole seconds.
-    public let jitter: Duration
+    public var jitter: Duration { storage.fields.jitter }
     /// Occurrences missed while down, paused or busy.
-    public let catchUp: CatchUpPolicy
+    public var catchUp: CatchUpPolicy { storage.fields.catchUp }
     /// Occurrences due while a run is active.
-    public let overlap: OverlapPolicy
+    public var overlap: OverlapPolicy { storage.fields.overlap }
     /// Attempts and backoff.
-    public let retry: RetryPolicy
+    public var retry: RetryPolicy { storage.fields.retry }
     /// The longest an attempt may run before it is cancelled; nil for no limit.
-    public let timeout: Duration?
+    public var timeout: Duration? { storage.fields.timeout }
     /// Order among ready runs when the concurrency limit is reached.
-    public let priority: Priority
+    public var priority: Priority { storage.fields.priority }
     /// A local time of day by which runs must finish.
-    public let deadline: DeadlinePolicy?
+    public var deadline: DeadlinePolicy? { storage.fields.deadline }
     /// The job to run when a run finally fails or its deadline forces it.
-    public let fallback: JobReference?
+    public var fallback: JobReference? { storage.fields.fallback }
+
+    /// The definition's values.
+    private struct Fields: Sendable, Hashable, Encodable {
+        var name: String
+        var job: JobReference
+        var trigger: Trigger
+        var isEnabled: Bool
+        var start: Date?
+        var end: Date?
+        var jitter: Duration
+        var catchUp: CatchUpPolicy
+        var overlap: OverlapPolicy
+        var retry: RetryPolicy
+        var timeout: Duration?
+        var priority: Priority
+        var deadline: DeadlinePolicy?
+        var fallback: JobReference?
+
+        enum CodingKeys: String, CodingKey {
+            case name, job, trigger, isEnabled = "enabled", start, end, jitter, catchUp, overlap, retry, timeout
+            case priority, deadline, fallback
+        }
+    }
+
+    /// The definition, shared by every copy. A schedule is several hundred bytes and is copied
+    /// into the scheduler, its store and every active run; sharing one immutable instance keeps
+    /// an idle schedule small and a copy cheap.
+    private final class Storage: Sendable {
+        let fields: Fields
+
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private let storage: Storage
 
     /// The schedule's name.
     public var id: String { name }
@@ -113,20 +147,11 @@ public struct Schedule: Sendable, Hashable, Codable, Identifiable {
                 suggestion: "use a jitter of zero or more and a timeout above zero"
             )
         }
-        self.name = name
-        self.job = job
-        self.trigger = trigger
-        self.isEnabled = enabled
-        self.start = start
-        self.end = end
-        self.jitter = jitter
-        self.catchUp = catchUp
-        self.overlap = overlap
-        self.retry = retry
-        self.timeout = timeout
-        self.priority = priority
-        self.deadline = deadline
-        self.fallback = fallback
+        storage = Storage(
+            Fields(
+                name: name, job: job, trigger: trigger, isEnabled: enabled, start: start, end: end, jitter: jitter,
+                catchUp: catchUp, overlap: overlap, retry: retry, timeout: timeout, priority: priority,
+                deadline: deadline, fallback: fallback))
     }
 
     /// Checks a schedule name.
@@ -158,24 +183,24 @@ public struct Schedule: Sendable, Hashable, Codable, Identifiable {
 
     /// A copy with ``isEnabled`` set.
     public func enabled(_ isEnabled: Bool) -> Schedule {
-        Schedule(unchecked: self, enabled: isEnabled)
+        guard isEnabled != self.isEnabled else { return self }
+        var fields = storage.fields
+        fields.isEnabled = isEnabled
+        return Schedule(storage: Storage(fields))
     }
 
-    private init(unchecked other: Schedule, enabled: Bool) {
-        name = other.name
-        job = other.job
-        trigger = other.trigger
-        isEnabled = enabled
-        start = other.start
-        end = other.end
-        jitter = other.jitter
-        catchUp = other.catchUp
-        overlap = other.overlap
-        retry = other.retry
-        timeout = other.timeout
-        priority = other.priority
-        deadline = other.deadline
-        fallback = other.fallback
+    private init(storage: Storage) {
+        self.storage = storage
+    }
+
+    /// Whether two schedules have the same definition.
+    public static func == (lhs: Schedule, rhs: Schedule) -> Bool {
+        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
+    }
+
+    /// Hashes the definition.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(storage.fields)
     }
 
     /// When an occurrence is due: its nominal instant plus the schedule's deterministic jitter.
@@ -223,9 +248,11 @@ public struct Schedule: Sendable, Hashable, Codable, Identifiable {
 }
 
 extension Schedule {
-    private enum CodingKeys: String, CodingKey {
-        case name, job, trigger, isEnabled = "enabled", start, end, jitter, catchUp, overlap, retry, timeout
-        case priority, deadline, fallback
+    private typealias CodingKeys = Fields.CodingKeys
+
+    /// Encodes the definition; absent optional values are left out.
+    public func encode(to encoder: any Encoder) throws {
+        try storage.fields.encode(to: encoder)
     }
 
     /// Decodes a schedule, validating it as ``init(_:job:trigger:enabled:start:end:jitter:catchUp:overlap:retry:timeout:priority:deadline:fallback:)`` does.

@@ -63,11 +63,11 @@ extension Scheduler {
                 await beginShutdown(now: now)
             }
             if phase == .running { await startReadyRuns(now: now, group: &group) }
-            if phase == .draining, executing == 0, completions.isEmpty {
+            if phase == .draining, executing == 0 {
                 await finishShutdown()
                 return
             }
-            if !commands.isEmpty || !completions.isEmpty { continue }
+            if !commands.isEmpty { continue }
             await wait(until: timers.min?.at)
             if Task.isCancelled { group.cancelAll() }
         }
@@ -190,7 +190,8 @@ extension Scheduler {
             guard let entry = entries[name] else { throw SchedulingError.scheduleNotFound(name) }
             guard phase != .draining else { return nil }
             let run = JobRun(
-                schedule: name, occurrence: now, origin: .manual, owner: configuration.instance, created: now)
+                id: runIdentifiers.nextIdentifier(), schedule: name, occurrence: now, origin: .manual,
+                owner: configuration.instance, created: now)
             try await store.saveRun(run)
             admitClaimed(run, schedule: entry.schedule, now: now)
             return run.id
@@ -508,6 +509,7 @@ extension Scheduler {
             return
         }
         let run = JobRun(
+            id: runIdentifiers.nextIdentifier(),
             schedule: name,
             occurrence: instant,
             origin: origin,

@@ -10,6 +10,7 @@ import DequeModule
 import Foundation
 import HeapModule
 import Logging
+import Synchronization
 
 extension Scheduler {
     // MARK: Attempts
@@ -68,6 +69,8 @@ extension Scheduler {
             logger: jobLogger
         )
         let executor = self.executor
+        let shared = self.shared
+        let doorbell = self.doorbell
         group.addTask {
             let outcome: Result<JSONValue?, any Error>
             do {
@@ -75,7 +78,9 @@ extension Scheduler {
             } catch {
                 outcome = .failure(error)
             }
-            await self.attemptFinished(Completion(runID: id, attempt: number, outcome: outcome))
+            // Handed over without entering the actor: the loop takes finished attempts in batches.
+            shared.completions.withLock { $0.append(Completion(runID: id, attempt: number, outcome: outcome)) }
+            doorbell.ring()
         }
     }
 
@@ -98,11 +103,6 @@ extension Scheduler {
         }
     }
 
-    private func attemptFinished(_ completion: Completion) {
-        completions.append(completion)
-        doorbell.ring()
-    }
-
     /// Tells an executing attempt to stop.
     func stopAttempt(_ id: UUID, reason: CancelReason) {
         guard let run = active[id], run.executingAttempt != nil else { return }
@@ -113,9 +113,12 @@ extension Scheduler {
     // MARK: Completions
 
     func processCompletions(now: Date) async {
-        while !completions.isEmpty {
-            let batch = completions
-            completions.removeAll()
+        while true {
+            let batch = shared.completions.withLock { completions in
+                defer { completions.removeAll(keepingCapacity: true) }
+                return completions
+            }
+            if batch.isEmpty { return }
             for completion in batch {
                 executing -= 1
                 await handle(completion, now: now)

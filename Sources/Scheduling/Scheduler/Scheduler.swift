@@ -196,12 +196,12 @@ public actor Scheduler: Service {
     var active: [UUID: ActiveRun] = [:]
     var ready = Heap<ReadyItem>()
     var timers = Heap<TimerItem>()
-    var completions: [Completion] = []
     var commands: Deque<PendingCommand> = []
     var executing = 0
     var sequence: UInt64 = 0
     var leaseExpiry: Date?
     var leaseTimerPending = false
+    var runIdentifiers = RunIdentifiers()
     /// Stored schedules that ``synchronize()`` left out because no executor knows their job.
     var leftOut: [String: Schedule] = [:]
 
@@ -389,6 +389,8 @@ public actor Scheduler: Service {
 /// subscribers, test drivers.
 final class Shared: Sendable {
     let activity = Mutex(SchedulerActivity())
+    /// Attempts that finished, for the loop to handle; attempts append without entering the actor.
+    let completions = Mutex<[Scheduler.Completion]>([])
     let subscribers = Mutex<[Int: AsyncStream<SchedulerEvent>.Continuation]>([:])
     let hasSubscribers = Atomic<Bool>(false)
     let shutdownRequested = Atomic<Bool>(false)

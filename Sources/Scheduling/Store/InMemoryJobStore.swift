@@ -35,17 +35,39 @@ public final class InMemoryJobStore: JobStore {
         }
     }
 
-    private struct History {
+    /// Everything the store keeps about one schedule name. The history outlives the definition:
+    /// deleting a schedule keeps its runs, skips, claims and cursor.
+    private struct Record {
+        var schedule: Schedule?
+        var isPaused = false
+        var cursor: Date?
         var runIDs: Deque<UUID> = []
         var skips: Deque<SkipRecord> = []
         /// Claimed occurrences after the cursor (a handful); everything at or before the cursor counts as claimed.
         var claims: [Date] = []
-        var cursor: Date?
+
+        /// Moves the cursor forward, dropping the claims it now covers.
+        mutating func advanceCursor(to occurrence: Date) {
+            guard cursor.map({ $0 < occurrence }) ?? true else { return }
+            cursor = occurrence
+            claims.removeAll { $0 <= occurrence }
+        }
+
+        /// Records a claim; false when the occurrence was claimed or is at or before the cursor.
+        mutating func claim(_ occurrence: Date) -> Bool {
+            if let cursor, occurrence <= cursor { return false }
+            guard !claims.contains(occurrence) else { return false }
+            claims.append(occurrence)
+            return true
+        }
+
+        var stored: StoredSchedule? {
+            schedule.map { StoredSchedule(schedule: $0, isPaused: isPaused, cursor: cursor) }
+        }
     }
 
     private struct State {
-        var schedules: [String: StoredSchedule] = [:]
-        var histories: [String: History] = [:]
+        var records: [String: Record] = [:]
         var runs: [UUID: JobRun] = [:]
         var checkpoints: [String: Checkpoint] = [:]
         var leases: [String: Date] = [:]
@@ -64,54 +86,46 @@ public final class InMemoryJobStore: JobStore {
 
     /// Inserts or replaces a schedule's definition, keeping its state.
     public func saveSchedule(_ schedule: Schedule) async throws {
-        state.withLock { state in
-            if state.schedules[schedule.name] != nil {
-                state.schedules[schedule.name]!.schedule = schedule
-            } else {
-                state.schedules[schedule.name] = StoredSchedule(
-                    schedule: schedule,
-                    cursor: state.histories[schedule.name]?.cursor
-                )
-            }
-        }
+        state.withLock { $0.records[schedule.name, default: Record()].schedule = schedule }
     }
 
     /// Removes a schedule's definition and state; its history stays.
     public func deleteSchedule(named name: String) async throws -> Bool {
-        state.withLock { $0.schedules.removeValue(forKey: name) != nil }
+        state.withLock { state in
+            guard state.records[name]?.schedule != nil else { return false }
+            state.records[name]!.schedule = nil
+            state.records[name]!.isPaused = false
+            return true
+        }
     }
 
     /// Every schedule with its state, ordered by name.
     public func schedules() async throws -> [StoredSchedule] {
         state.withLock { state in
-            state.schedules.values.sorted { $0.schedule.name.utf8.lexicographicallyPrecedes($1.schedule.name.utf8) }
+            state.records.values.compactMap(\.stored)
+                .sorted { $0.schedule.name.utf8.lexicographicallyPrecedes($1.schedule.name.utf8) }
         }
     }
 
     /// Sets a schedule's paused flag.
     public func setPaused(_ paused: Bool, schedule name: String) async throws {
         try state.withLock { state throws(SchedulingError) in
-            guard state.schedules[name] != nil else { throw SchedulingError.scheduleNotFound(name) }
-            state.schedules[name]!.isPaused = paused
+            guard state.records[name]?.schedule != nil else { throw SchedulingError.scheduleNotFound(name) }
+            state.records[name]!.isPaused = paused
         }
     }
 
     /// Moves a schedule's cursor forward.
     public func advanceCursor(of name: String, to occurrence: Date) async throws {
         state.withLock { state in
-            guard state.histories[name]?.cursor.map({ $0 < occurrence }) ?? true else { return }
-            state.histories[name, default: History()].cursor = occurrence
-            state.histories[name]!.claims.removeAll { $0 <= occurrence }
-            state.schedules[name]?.cursor = occurrence
+            state.records[name, default: Record()].advanceCursor(to: occurrence)
         }
     }
 
     /// Claims an occurrence once.
     public func claim(_ occurrence: Date, of schedule: String, owner: String) async throws -> Int64? {
         state.withLock { state in
-            if let cursor = state.histories[schedule]?.cursor, occurrence <= cursor { return nil }
-            guard state.histories[schedule]?.claims.contains(occurrence) != true else { return nil }
-            state.histories[schedule, default: History()].claims.append(occurrence)
+            guard state.records[schedule, default: Record()].claim(occurrence) else { return nil }
             state.lastToken += 1
             return state.lastToken
         }
@@ -122,12 +136,12 @@ public final class InMemoryJobStore: JobStore {
         let limit = configuration.runsPerSchedule
         state.withLock { state in
             if state.runs.updateValue(run, forKey: run.id) != nil { return }
-            state.histories[run.schedule, default: History()].runIDs.append(run.id)
+            state.records[run.schedule, default: Record()].runIDs.append(run.id)
             var kept = 0
-            while let count = state.histories[run.schedule]?.runIDs.count, count - kept > limit {
-                let oldest = state.histories[run.schedule]!.runIDs.removeFirst()
+            while let count = state.records[run.schedule]?.runIDs.count, count - kept > limit {
+                let oldest = state.records[run.schedule]!.runIDs.removeFirst()
                 if let old = state.runs[oldest], !old.status.isFinished {
-                    state.histories[run.schedule]!.runIDs.append(oldest)  // still active: keep it, look at the next
+                    state.records[run.schedule]!.runIDs.append(oldest)  // still active: keep it, look at the next
                     kept += 1
                 } else {
                     state.runs[oldest] = nil
@@ -146,7 +160,7 @@ public final class InMemoryJobStore: JobStore {
         state.withLock { state in
             let candidates: [JobRun]
             if let schedule = query.schedule {
-                candidates = state.histories[schedule]?.runIDs.compactMap { state.runs[$0] } ?? []
+                candidates = state.records[schedule]?.runIDs.compactMap { state.runs[$0] } ?? []
             } else {
                 candidates = Array(state.runs.values)
             }
@@ -161,9 +175,9 @@ public final class InMemoryJobStore: JobStore {
         let limit = configuration.skipsPerSchedule
         state.withLock { state in
             for skip in skips {
-                state.histories[skip.schedule, default: History()].skips.append(skip)
-                if state.histories[skip.schedule]!.skips.count > limit {
-                    state.histories[skip.schedule]!.skips.removeFirst()
+                state.records[skip.schedule, default: Record()].skips.append(skip)
+                if state.records[skip.schedule]!.skips.count > limit {
+                    state.records[skip.schedule]!.skips.removeFirst()
                 }
             }
         }
@@ -174,9 +188,9 @@ public final class InMemoryJobStore: JobStore {
         state.withLock { state in
             let candidates: [SkipRecord]
             if let schedule = query.schedule {
-                candidates = Array(state.histories[schedule]?.skips ?? [])
+                candidates = Array(state.records[schedule]?.skips ?? [])
             } else {
-                candidates = state.histories.values.flatMap(\.skips)
+                candidates = state.records.values.flatMap(\.skips)
             }
             return Self.page(candidates.filter(query.matches), limit: query.limit, offset: query.offset) {
                 ($0.occurrence, $0.recorded, $0.schedule) > ($1.occurrence, $1.recorded, $1.schedule)

@@ -128,6 +128,35 @@ struct ScheduleTests {
         }
     }
 
+    @Test("the encoded form keeps its keys, leaves out absent values and round-trips")
+    func encodedForm() throws {
+        let schedule = try Schedule(
+            "nightly",
+            job: JobReference("report", parameters: ["to": "ops"]),
+            trigger: .cron("0 2 * * *", in: Self.chicago),
+            end: Fixture.date("2027-01-01T00:00:00Z"),
+            retry: .retries(1, backoff: .seconds(60)),
+            deadline: DeadlinePolicy(at: TimeOfDay("06:00"), in: Self.chicago)
+        )
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let json = String(decoding: try encoder.encode(schedule), as: UTF8.self)
+        #expect(json == Self.encodedNightly)
+        let decoded = try JSONDecoder().decode(Schedule.self, from: Data(json.utf8))
+        #expect(decoded == schedule)
+        #expect(decoded.hashValue == schedule.hashValue)
+        #expect(
+            decoded.deadline?.deadline(for: Fixture.date("2026-03-08T12:00:00Z"))
+                == Fixture.date("2026-03-09T11:00:00Z"))
+        #expect(schedule.enabled(false) != schedule)
+        #expect(schedule.enabled(false).enabled(true) == schedule)
+        #expect(schedule.enabled(false).trigger == schedule.trigger)
+    }
+
+    /// As encoded before schedules shared their definition; stores keep this form.
+    static let encodedNightly =
+        #"{"catchUp":{"grace":[3,4659767778871345152],"mode":"latest","window":[4683,13897502818169782272]},"deadline":{"buffer":[0,0],"time":"06:00","timeZone":"America\/Chicago"},"enabled":true,"end":820454400,"jitter":[0,0],"job":{"name":"report","parameters":{"to":"ops"}},"name":"nightly","overlap":"skip","priority":"medium","retry":{"backoff":{"initial":[3,4659767778871345152],"jitter":0,"maximum":[3,4659767778871345152],"multiplier":1},"maxAttempts":2},"trigger":{"expression":"0 2 * * *","timeZone":"America\/Chicago","type":"cron"}}"#
+
     struct BadInput: Sendable, CustomTestStringConvertible {
         let make: @Sendable () throws -> Void
         let message: String
