@@ -30,68 +30,37 @@ public struct Schedule: Sendable, Hashable, Codable, Identifiable {
     public static let maximumNameLength = 128
 
     /// The schedule's unique name; with an occurrence's instant it identifies the occurrence.
-    public var name: String { storage.fields.name }
+    public var name: String { storage.name }
     /// The job it runs.
-    public var job: JobReference { storage.fields.job }
+    public var job: JobReference { storage.job }
     /// When it runs.
-    public var trigger: Trigger { storage.fields.trigger }
+    public var trigger: Trigger { storage.trigger }
     /// Whether it runs; a disabled schedule records each occurrence as skipped (`disabled`).
-    public var isEnabled: Bool { storage.fields.isEnabled }
+    public var isEnabled: Bool { storage.isEnabled }
     /// Occurrences before this instant are ignored (inclusive bound).
-    public var start: Date? { storage.fields.start }
+    public var start: Date? { storage.start }
     /// Occurrences at or after this instant are ignored (exclusive bound).
-    public var end: Date? { storage.fields.end }
+    public var end: Date? { storage.end }
     /// The largest delay added to each occurrence; the delay is derived from the schedule name and
     /// the occurrence, so every instance computes the same one. Whole seconds.
-    public var jitter: Duration { storage.fields.jitter }
+    public var jitter: Duration { storage.policies.values.jitter }
     /// Occurrences missed while down, paused or busy.
-    public var catchUp: CatchUpPolicy { storage.fields.catchUp }
+    public var catchUp: CatchUpPolicy { storage.policies.values.catchUp }
     /// Occurrences due while a run is active.
-    public var overlap: OverlapPolicy { storage.fields.overlap }
+    public var overlap: OverlapPolicy { storage.policies.values.overlap }
     /// Attempts and backoff.
-    public var retry: RetryPolicy { storage.fields.retry }
+    public var retry: RetryPolicy { storage.policies.values.retry }
     /// The longest an attempt may run before it is cancelled; nil for no limit.
-    public var timeout: Duration? { storage.fields.timeout }
+    public var timeout: Duration? { storage.policies.values.timeout }
     /// Order among ready runs when the concurrency limit is reached.
-    public var priority: Priority { storage.fields.priority }
+    public var priority: Priority { storage.policies.values.priority }
     /// A local time of day by which runs must finish.
-    public var deadline: DeadlinePolicy? { storage.fields.deadline }
+    public var deadline: DeadlinePolicy? { storage.policies.values.deadline }
     /// The job to run when a run finally fails or its deadline forces it.
-    public var fallback: JobReference? { storage.fields.fallback }
+    public var fallback: JobReference? { storage.policies.values.fallback }
 
-    /// The definition's values.
-    private struct Fields: Sendable, Hashable, Encodable {
-        var name: String
-        var job: JobReference
-        var trigger: Trigger
-        var isEnabled: Bool
-        var start: Date?
-        var end: Date?
-        var jitter: Duration
-        var catchUp: CatchUpPolicy
-        var overlap: OverlapPolicy
-        var retry: RetryPolicy
-        var timeout: Duration?
-        var priority: Priority
-        var deadline: DeadlinePolicy?
-        var fallback: JobReference?
-
-        enum CodingKeys: String, CodingKey {
-            case name, job, trigger, isEnabled = "enabled", start, end, jitter, catchUp, overlap, retry, timeout
-            case priority, deadline, fallback
-        }
-    }
-
-    /// The definition, shared by every copy. A schedule is several hundred bytes and is copied
-    /// into the scheduler, its store and every active run; sharing one immutable instance keeps
-    /// an idle schedule small and a copy cheap.
-    private final class Storage: Sendable {
-        let fields: Fields
-
-        init(_ fields: Fields) { self.fields = fields }
-    }
-
-    private let storage: Storage
+    /// The definition, shared by every copy (see ``ScheduleStorage``).
+    private let storage: ScheduleStorage
 
     /// The schedule's name.
     public var id: String { name }
@@ -147,11 +116,12 @@ public struct Schedule: Sendable, Hashable, Codable, Identifiable {
                 suggestion: "use a jitter of zero or more and a timeout above zero"
             )
         }
-        storage = Storage(
-            Fields(
-                name: name, job: job, trigger: trigger, isEnabled: enabled, start: start, end: end, jitter: jitter,
-                catchUp: catchUp, overlap: overlap, retry: retry, timeout: timeout, priority: priority,
-                deadline: deadline, fallback: fallback))
+        storage = ScheduleStorage(
+            name: name, job: job, trigger: trigger, isEnabled: enabled, start: start, end: end,
+            policies: .shared(
+                ScheduleStorage.PolicyValues(
+                    jitter: jitter, catchUp: catchUp, overlap: overlap, retry: retry, timeout: timeout,
+                    priority: priority, deadline: deadline, fallback: fallback)))
     }
 
     /// Checks a schedule name.
@@ -184,23 +154,24 @@ public struct Schedule: Sendable, Hashable, Codable, Identifiable {
     /// A copy with ``isEnabled`` set.
     public func enabled(_ isEnabled: Bool) -> Schedule {
         guard isEnabled != self.isEnabled else { return self }
-        var fields = storage.fields
-        fields.isEnabled = isEnabled
-        return Schedule(storage: Storage(fields))
+        return Schedule(
+            storage: ScheduleStorage(
+                name: name, job: job, trigger: trigger, isEnabled: isEnabled, start: start, end: end,
+                policies: storage.policies))
     }
 
-    private init(storage: Storage) {
+    private init(storage: ScheduleStorage) {
         self.storage = storage
     }
 
     /// Whether two schedules have the same definition.
     public static func == (lhs: Schedule, rhs: Schedule) -> Bool {
-        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
+        lhs.storage === rhs.storage || lhs.storage.hasSameDefinition(as: rhs.storage)
     }
 
     /// Hashes the definition.
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(storage.fields)
+        storage.hash(into: &hasher)
     }
 
     /// When an occurrence is due: its nominal instant plus the schedule's deterministic jitter.
@@ -248,11 +219,28 @@ public struct Schedule: Sendable, Hashable, Codable, Identifiable {
 }
 
 extension Schedule {
-    private typealias CodingKeys = Fields.CodingKeys
+    private enum CodingKeys: String, CodingKey {
+        case name, job, trigger, isEnabled = "enabled", start, end, jitter, catchUp, overlap, retry, timeout
+        case priority, deadline, fallback
+    }
 
     /// Encodes the definition; absent optional values are left out.
     public func encode(to encoder: any Encoder) throws {
-        try storage.fields.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(job, forKey: .job)
+        try container.encode(trigger, forKey: .trigger)
+        try container.encode(isEnabled, forKey: .isEnabled)
+        try container.encodeIfPresent(start, forKey: .start)
+        try container.encodeIfPresent(end, forKey: .end)
+        try container.encode(jitter, forKey: .jitter)
+        try container.encode(catchUp, forKey: .catchUp)
+        try container.encode(overlap, forKey: .overlap)
+        try container.encode(retry, forKey: .retry)
+        try container.encodeIfPresent(timeout, forKey: .timeout)
+        try container.encode(priority, forKey: .priority)
+        try container.encodeIfPresent(deadline, forKey: .deadline)
+        try container.encodeIfPresent(fallback, forKey: .fallback)
     }
 
     /// Decodes a schedule, validating it as ``init(_:job:trigger:enabled:start:end:jitter:catchUp:overlap:retry:timeout:priority:deadline:fallback:)`` does.
