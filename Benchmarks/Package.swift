@@ -4,6 +4,7 @@ import PackageDescription
 // Release-mode measurements, kept out of the main package so that they never run as tests.
 // Run: swift run -c release --package-path Benchmarks cron-benchmark
 //      swift run -c release --package-path Benchmarks scheduler-benchmark [throughput|lateness|memory]
+//        (JOBS=n sets the lateness benchmark's job count, STORE=sqlite runs it on a SQLite file)
 //      swift run -c release --package-path Benchmarks store-benchmark [record|history]
 let package = Package(
     name: "swift-scheduling-benchmarks",
@@ -21,6 +22,7 @@ let package = Package(
             name: "scheduler-benchmark",
             dependencies: [
                 .product(name: "Scheduling", package: "swift-scheduling"),
+                .product(name: "SchedulingSQLite", package: "swift-scheduling"),
                 .product(name: "SchedulingTesting", package: "swift-scheduling"),
             ],
             path: "Sources/SchedulerBenchmark"

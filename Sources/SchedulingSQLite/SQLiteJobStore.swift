@@ -158,20 +158,30 @@
 
         /// Moves a schedule's cursor forward and forgets the claims it now covers.
         public func advanceCursor(of name: String, to occurrence: Date) async throws {
-            let instant = occurrence.timeIntervalSince1970
+            try await write { db in try Self.advanceCursor(of: name, to: occurrence, in: db) }
+        }
+
+        /// Moves several cursors forward in one transaction.
+        public func advanceCursors(_ cursors: [String: Date]) async throws {
+            guard !cursors.isEmpty else { return }
             try await write { db in
-                try db.execute(
-                    sql: """
-                        INSERT INTO cursors (schedule, occurrence) VALUES (?, ?)
-                        ON CONFLICT (schedule) DO UPDATE SET occurrence = excluded.occurrence
-                        WHERE excluded.occurrence > cursors.occurrence
-                        """,
-                    arguments: [name, instant]
-                )
-                guard db.changesCount > 0 else { return }
-                try db.execute(
-                    sql: "DELETE FROM claims WHERE schedule = ? AND occurrence <= ?", arguments: [name, instant])
+                for (name, occurrence) in cursors { try Self.advanceCursor(of: name, to: occurrence, in: db) }
             }
+        }
+
+        /// Moves a cursor forward and drops the claims it now covers.
+        private static func advanceCursor(of name: String, to occurrence: Date, in db: Database) throws {
+            let instant = occurrence.timeIntervalSince1970
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO cursors (schedule, occurrence) VALUES (?, ?)
+                    ON CONFLICT (schedule) DO UPDATE SET occurrence = excluded.occurrence
+                    WHERE excluded.occurrence > cursors.occurrence
+                    """
+            ).execute(arguments: [name, instant])
+            guard db.changesCount > 0 else { return }
+            try db.cachedStatement(sql: "DELETE FROM claims WHERE schedule = ? AND occurrence <= ?")
+                .execute(arguments: [name, instant])
         }
 
         /// Claims an occurrence once: a unique row per (schedule, occurrence), refused at or before
@@ -207,14 +217,20 @@
             }
         }
 
-        /// Inserts or replaces many runs in one transaction: for imports and bulk loads.
+        /// Inserts or replaces many runs in one transaction: what a scheduler's loop changed in
+        /// one pass, or a bulk load.
         ///
         /// - Parameter runs: The runs; later entries with the same identifier win.
         public func saveRuns(_ runs: [JobRun]) async throws {
+            guard !runs.isEmpty else { return }
             let values = try runs.map(Records.arguments(of:))
             try await write { db in
                 let statement = try db.cachedStatement(sql: Records.upsertRun)
                 for arguments in values { try statement.execute(arguments: arguments) }
+            }
+            let finished = runs.lazy.filter(\.status.isFinished).compactMap(\.finished).max()
+            if let finished, pruneIsDue(at: finished) {
+                try await pruneHistory(now: finished)
             }
         }
 

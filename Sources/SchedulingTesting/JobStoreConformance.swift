@@ -57,6 +57,7 @@ public enum JobStoreConformance {
         Check("cursors only move forward and refuse claims at or before them", cursors),
         Check("schedules round-trip, keep their state when replaced, and sort by name", schedules),
         Check("runs round-trip, update in place and answer queries newest first with paging", runs),
+        Check("batches of runs and cursors are written as one call per batch would be, one by one", batches),
         Check("the skip ledger keeps entries and answers queries", skips),
         Check("checkpoints are kept per run, stage and version", checkpoints),
         Check("runs of expired or missing leases become interrupted; live leases are left alone", leases),
@@ -191,6 +192,30 @@ public enum JobStoreConformance {
         try require(all[2].detail == "paused", "a skip lost its detail")
         let overlap = try await store.skips(matching: SkipQuery(schedule: "s", reason: .overlap))
         try require(overlap.map(\.occurrence) == [at(2)], "skip filters are wrong")
+    }
+
+    private static func batches(_ store: any JobStore) async throws {
+        let first = JobRun(schedule: "batch", occurrence: at(1), owner: "one", created: at(1))
+        var started = first
+        started.status = .running
+        let second = JobRun(schedule: "batch", occurrence: at(2), owner: "one", created: at(2))
+        try await store.saveRuns([first, second, started])
+        try await store.saveRuns([])
+        try require(try await store.run(id: first.id) == started, "the later of two entries for one run did not win")
+        try require(try await store.run(id: second.id) == second, "a run saved in a batch did not round-trip")
+        let count = try await store.countRuns(matching: RunQuery(schedule: "batch"))
+        try require(count == 2, "a batch with one run twice stored \(count) runs")
+        for name in ["x", "y"] { try await store.saveSchedule(schedule(name)) }
+        try await store.advanceCursors(["x": at(10), "y": at(20)])
+        try await store.advanceCursors(["x": at(5)])
+        try await store.advanceCursors([:])
+        let cursors = Dictionary(
+            uniqueKeysWithValues: try await store.schedules().map { ($0.schedule.name, $0.cursor) })
+        try require(
+            cursors["x"] == at(10) && cursors["y"] == at(20),
+            "batched cursors are \(String(describing: cursors["x"])) and \(String(describing: cursors["y"]))")
+        try require(
+            try await store.claim(at(20), of: "y", owner: "one") == nil, "a claim at a batched cursor succeeded")
     }
 
     private static func checkpoints(_ store: any JobStore) async throws {

@@ -9,6 +9,7 @@
 import Foundation
 import Logging
 import Scheduling
+import SchedulingSQLite
 import SchedulingTesting
 import Synchronization
 
@@ -77,6 +78,7 @@ struct SchedulerBenchmark {
     }
 
     static func lateness() async throws {
+        let count = ProcessInfo.processInfo.environment["JOBS"].flatMap(Int.init) ?? 1_000
         let starts = Mutex<[Date]>([])
         var jobs = JobRegistry(processes: nil)
         jobs.register("stamp") { context in
@@ -84,19 +86,25 @@ struct SchedulerBenchmark {
             starts.withLock { $0.append(now) }
         }
         let clock = SystemClock()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lateness-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store: any JobStore =
+            ProcessInfo.processInfo.environment["STORE"] == "sqlite"
+            ? try SQLiteJobStore(path: folder.appendingPathComponent("state.sqlite").path) : InMemoryJobStore()
         let scheduler = Scheduler(
+            store: store,
             executor: jobs,
             clock: clock,
-            configuration: .init(instance: "benchmark", concurrency: 1_000),
+            configuration: .init(instance: "benchmark", concurrency: count),
             logger: logger
         )
         let due = Date(timeIntervalSince1970: (clock.now.timeIntervalSince1970 + 2).rounded(.up))
-        for index in 0..<1_000 {
+        for index in 0..<count {
             try await scheduler.add(Schedule("job-\(index)", job: JobReference("stamp"), trigger: .once(at: due)))
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await scheduler.run() }
-            while starts.withLock({ $0.count }) < 1_000 { try await Task.sleep(for: .milliseconds(10)) }
+            while starts.withLock({ $0.count }) < count { try await Task.sleep(for: .milliseconds(10)) }
             group.cancelAll()
         }
         let lateness = starts.withLock { $0 }.map { $0.timeIntervalSince(due) * 1000 }.sorted()
@@ -104,7 +112,7 @@ struct SchedulerBenchmark {
             String(format: "%.2f", lateness[min(lateness.count - 1, Int(Double(lateness.count) * p))])
         }
         print(
-            "lateness: 1,000 jobs due at one second: p50 \(percentile(0.5)) ms, p99 \(percentile(0.99)) ms, max \(percentile(1)) ms"
+            "lateness (\(type(of: store))): \(count) jobs due at one second: min \(percentile(0)) ms, p50 \(percentile(0.5)) ms, p99 \(percentile(0.99)) ms, max \(percentile(1)) ms"
         )
     }
 

@@ -64,9 +64,11 @@ extension Scheduler {
             }
             if phase == .running { await startReadyRuns(now: now, group: &group) }
             if phase == .draining, executing == 0 {
+                await flushWrites()
                 await finishShutdown()
                 return
             }
+            await flushWrites()
             if !commands.isEmpty { continue }
             await wait(until: timers.min?.at)
             if Task.isCancelled { group.cancelAll() }
@@ -400,13 +402,7 @@ extension Scheduler {
         }
         if let last {
             entries[name]?.cursor = last
-            do {
-                try await store.advanceCursor(of: name, to: last)
-            } catch {
-                logger.error(
-                    "could not record the schedule's cursor",
-                    metadata: ["scheduler.schedule": "\(name)", "scheduler.error": "\(error)"])
-            }
+            pendingWrites.advanceCursor(of: name, to: last)
         }
         if let entry = entries[name], entry.generation == generation {
             if handled >= 100_000 {
@@ -517,12 +513,7 @@ extension Scheduler {
             fencingToken: token,
             created: now
         )
-        do {
-            try await store.saveRun(run)
-        } catch {
-            logger.error(
-                "could not record a run", metadata: ["scheduler.schedule": "\(name)", "scheduler.error": "\(error)"])
-        }
+        pendingWrites.record(run)
         if buffer {
             active[run.id] = makeActiveRun(run, schedule: schedule)
             entries[name]?.buffered.append(run.id)
@@ -573,7 +564,8 @@ extension Scheduler {
                 priority: run.schedule.priority, due: run.due, schedule: run.record.schedule, sequence: sequence,
                 runID: id)
         )
-        doorbell.ring()
+        // No ring: everything that enqueues runs in the loop's pass (or before the loop starts),
+        // and each pass ends by starting ready runs.
     }
 
     // MARK: Shutdown, recovery, leases
@@ -622,13 +614,29 @@ extension Scheduler {
             run.status = .running
             run.finished = nil
             run.owner = configuration.instance
-            do {
-                try await store.saveRun(run)
-            } catch {
-                continue
-            }
+            pendingWrites.record(run)
             emit(.retrying, run: run, now: now, message: "retrying after an interruption")
             admitClaimed(run, schedule: entry.schedule, now: now)
+        }
+    }
+
+    /// Writes the runs and cursors changed since the last flush: runs first, so that a cursor
+    /// never covers an occurrence whose run is not recorded.
+    func flushWrites() async {
+        guard !pendingWrites.isEmpty else { return }
+        let (runs, cursors) = pendingWrites.take()
+        do {
+            try await store.saveRuns(runs)
+        } catch {
+            logger.error(
+                "could not record runs", metadata: ["scheduler.runs": "\(runs.count)", "scheduler.error": "\(error)"])
+        }
+        do {
+            try await store.advanceCursors(cursors)
+        } catch {
+            logger.error(
+                "could not record the schedules' cursors",
+                metadata: ["scheduler.schedules": "\(cursors.count)", "scheduler.error": "\(error)"])
         }
     }
 

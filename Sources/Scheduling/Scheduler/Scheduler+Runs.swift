@@ -15,21 +15,65 @@ import Synchronization
 extension Scheduler {
     // MARK: Attempts
 
+    /// An attempt about to execute.
+    struct Start {
+        var job: JobReference
+        var context: JobContext
+        var signal: Doorbell?
+    }
+
     /// Starts ready runs while the concurrency limit allows, most urgent first.
+    ///
+    /// The attempts are recorded (one write for all of them) before any of their jobs executes, so
+    /// that a crash leaves each one in the store for recovery.
     func startReadyRuns(now: Date, group: inout DiscardingTaskGroup) async {
+        var starts: [Start] = []
         while executing < configuration.concurrency, let item = ready.popMin() {
             guard let run = active[item.runID], run.readyToken == item.sequence, run.executingAttempt == nil else {
                 continue
             }
-            await startAttempt(item.runID, now: now, group: &group)
+            if let start = beginAttempt(item.runID, now: now) { starts.append(start) }
+        }
+        guard !starts.isEmpty else { return }
+        await renewLease(now: now, force: false)
+        await flushWrites()
+        let executor = self.executor
+        let shared = self.shared
+        let doorbell = self.doorbell
+        let isStartObserved = isObserved(.started)
+        for start in starts {
+            if isStartObserved {
+                let context = start.context
+                emit(
+                    SchedulerEvent(
+                        kind: .started, schedule: context.schedule, occurrence: context.occurrence,
+                        runID: context.runID, attempt: context.attempt, at: now))
+            }
+            group.addTask {
+                let outcome: Result<JSONValue?, any Error>
+                do {
+                    outcome = .success(
+                        try await Self.execute(
+                            start.job, context: start.context, executor: executor, signal: start.signal)
+                    )
+                } catch {
+                    outcome = .failure(error)
+                }
+                // Handed over without entering the actor: the loop takes finished attempts in batches.
+                let completion = Completion(
+                    runID: start.context.runID, attempt: start.context.attempt, outcome: outcome)
+                shared.completions.withLock { $0.append(completion) }
+                doorbell.ring()
+            }
         }
     }
 
-    private func startAttempt(_ id: UUID, now: Date, group: inout DiscardingTaskGroup) async {
-        guard let run = active[id] else { return }
+    /// Marks a run's next attempt as executing and records it; the caller starts its job.
+    private func beginAttempt(_ id: UUID, now: Date) -> Start? {
+        guard let run = active[id] else { return nil }
         let schedule = run.schedule
         let isFallback = run.fallbackReason != nil
-        guard let job = isFallback ? schedule.fallback : schedule.job else { return }
+        guard let job = isFallback ? schedule.fallback : schedule.job else { return nil }
         let number = run.record.attempts.count + 1
         run.record.attempts.append(JobRun.Attempt(number: number, job: job.name, isFallback: isFallback, started: now))
         run.record.status = .running
@@ -45,18 +89,12 @@ extension Scheduler {
         }
         executing += 1
         setActivity { $0.attempts += 1 }
-        await renewLease(now: now, force: false)
-        do {
-            try await store.saveRun(run.record)
-        } catch {
-            logger.error(
-                "could not record an attempt", metadata: ["scheduler.run": "\(id)", "scheduler.error": "\(error)"])
-        }
-        emit(.started, run: run.record, now: now, attempt: number)
+        pendingWrites.record(run.record)
         var jobLogger = logger
-        jobLogger[metadataKey: "scheduler.schedule"] = "\(run.record.schedule)"
-        jobLogger[metadataKey: "scheduler.run"] = "\(id)"
-        jobLogger[metadataKey: "scheduler.attempt"] = "\(number)"
+        // Rendered only when the job logs.
+        jobLogger[metadataKey: "scheduler.schedule"] = .string(run.record.schedule)
+        jobLogger[metadataKey: "scheduler.run"] = .stringConvertible(id)
+        jobLogger[metadataKey: "scheduler.attempt"] = .stringConvertible(number)
         let context = JobContext(
             runID: id,
             schedule: run.record.schedule,
@@ -68,20 +106,7 @@ extension Scheduler {
             clock: clock,
             logger: jobLogger
         )
-        let executor = self.executor
-        let shared = self.shared
-        let doorbell = self.doorbell
-        group.addTask {
-            let outcome: Result<JSONValue?, any Error>
-            do {
-                outcome = .success(try await Self.execute(job, context: context, executor: executor, signal: signal))
-            } catch {
-                outcome = .failure(error)
-            }
-            // Handed over without entering the actor: the loop takes finished attempts in batches.
-            shared.completions.withLock { $0.append(Completion(runID: id, attempt: number, outcome: outcome)) }
-            doorbell.ring()
-        }
+        return Start(job: job, context: context, signal: signal)
     }
 
     /// Runs a job, racing it against its cancel signal when it has one.
@@ -206,7 +231,7 @@ extension Scheduler {
         }
         run.retryAt = retryAt
         addTimer(at: retryAt, .retry(id))
-        await save(run.record)
+        pendingWrites.record(run.record)
         emit(
             .retrying, run: run.record, now: now, attempt: attempts,
             message: "attempt \(attempts) failed (\(message)); next at \(Timestamp.string(from: retryAt))")
@@ -254,7 +279,7 @@ extension Scheduler {
         run.record.status = status
         run.record.finished = now
         if let reason = run.fallbackReason { run.record.fallback = reason }
-        await save(run.record)
+        pendingWrites.record(run.record)
         let name = run.record.schedule
         let kind: SchedulerEvent.Kind =
             switch status {
@@ -289,15 +314,6 @@ extension Scheduler {
                     addTimer(at: next, .due(name, generation: updated.generation))
                 }
             }
-        }
-    }
-
-    private func save(_ run: JobRun) async {
-        do {
-            try await store.saveRun(run)
-        } catch {
-            logger.error(
-                "could not record a run", metadata: ["scheduler.run": "\(run.id)", "scheduler.error": "\(error)"])
         }
     }
 }

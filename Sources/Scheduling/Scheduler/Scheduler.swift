@@ -202,6 +202,7 @@ public actor Scheduler: Service {
     var leaseExpiry: Date?
     var leaseTimerPending = false
     var runIdentifiers = RunIdentifiers()
+    var pendingWrites = PendingWrites()
     /// Stored schedules that ``synchronize()`` left out because no executor knows their job.
     var leftOut: [String: Schedule] = [:]
 
@@ -367,7 +368,14 @@ public actor Scheduler: Service {
         switch phase {
         case .idle, .stopped:
             try await loadIfNeeded()
-            return try await apply(command, now: clock.now)
+            let result: Result<UUID?, any Error>
+            do {
+                result = .success(try await apply(command, now: clock.now))
+            } catch {
+                result = .failure(error)
+            }
+            await flushWrites()
+            return try result.get()
         case .running, .draining:
             return try await withCheckedThrowingContinuation { continuation in
                 commands.append(PendingCommand(command: command, continuation: continuation))

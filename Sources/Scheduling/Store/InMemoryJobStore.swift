@@ -72,6 +72,22 @@ public final class InMemoryJobStore: JobStore {
         var checkpoints: [String: Checkpoint] = [:]
         var leases: [String: Date] = [:]
         var lastToken: Int64 = 0
+
+        /// Inserts or replaces a run; a new one may push the schedule's oldest finished run out.
+        mutating func insert(_ run: JobRun, keeping limit: Int) {
+            if runs.updateValue(run, forKey: run.id) != nil { return }
+            records[run.schedule, default: Record()].runIDs.append(run.id)
+            var kept = 0
+            while let count = records[run.schedule]?.runIDs.count, count - kept > limit {
+                let oldest = records[run.schedule]!.runIDs.removeFirst()
+                if let old = runs[oldest], !old.status.isFinished {
+                    records[run.schedule]!.runIDs.append(oldest)  // still active: keep it, look at the next
+                    kept += 1
+                } else {
+                    runs[oldest] = nil
+                }
+            }
+        }
     }
 
     private let configuration: Configuration
@@ -122,6 +138,15 @@ public final class InMemoryJobStore: JobStore {
         }
     }
 
+    /// Moves several cursors forward under one lock.
+    public func advanceCursors(_ cursors: [String: Date]) async throws {
+        state.withLock { state in
+            for (name, occurrence) in cursors {
+                state.records[name, default: Record()].advanceCursor(to: occurrence)
+            }
+        }
+    }
+
     /// Claims an occurrence once.
     public func claim(_ occurrence: Date, of schedule: String, owner: String) async throws -> Int64? {
         state.withLock { state in
@@ -134,19 +159,14 @@ public final class InMemoryJobStore: JobStore {
     /// Inserts or replaces a run, dropping the schedule's oldest finished runs beyond the limit.
     public func saveRun(_ run: JobRun) async throws {
         let limit = configuration.runsPerSchedule
+        state.withLock { $0.insert(run, keeping: limit) }
+    }
+
+    /// Inserts or replaces runs under one lock.
+    public func saveRuns(_ runs: [JobRun]) async throws {
+        let limit = configuration.runsPerSchedule
         state.withLock { state in
-            if state.runs.updateValue(run, forKey: run.id) != nil { return }
-            state.records[run.schedule, default: Record()].runIDs.append(run.id)
-            var kept = 0
-            while let count = state.records[run.schedule]?.runIDs.count, count - kept > limit {
-                let oldest = state.records[run.schedule]!.runIDs.removeFirst()
-                if let old = state.runs[oldest], !old.status.isFinished {
-                    state.records[run.schedule]!.runIDs.append(oldest)  // still active: keep it, look at the next
-                    kept += 1
-                } else {
-                    state.runs[oldest] = nil
-                }
-            }
+            for run in runs { state.insert(run, keeping: limit) }
         }
     }
 

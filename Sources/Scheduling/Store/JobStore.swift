@@ -42,6 +42,13 @@ public protocol JobStore: Sendable {
     /// A cursor only moves forward: an earlier instant is ignored.
     func advanceCursor(of name: String, to occurrence: Date) async throws
 
+    /// Advances several schedules' cursors, as ``advanceCursor(of:to:)`` does for one.
+    ///
+    /// The scheduler records what one pass of its loop handled with one call. The default
+    /// implementation calls ``advanceCursor(of:to:)`` for each; a store with transactions should
+    /// write them in one.
+    func advanceCursors(_ cursors: [String: Date]) async throws
+
     /// Claims an occurrence for an owner.
     ///
     /// - Returns: A fencing token, larger than every token returned before, or nil when the
@@ -50,6 +57,13 @@ public protocol JobStore: Sendable {
 
     /// Inserts a run, or replaces the run with the same identifier.
     func saveRun(_ run: JobRun) async throws
+
+    /// Inserts or replaces several runs; a later entry with the same identifier wins.
+    ///
+    /// The scheduler records what one pass of its loop changed with one call. The default
+    /// implementation calls ``saveRun(_:)`` for each; a store with transactions should write them
+    /// in one.
+    func saveRuns(_ runs: [JobRun]) async throws
 
     /// The run with an identifier.
     func run(id: UUID) async throws -> JobRun?
@@ -98,6 +112,16 @@ public protocol JobStore: Sendable {
 }
 
 extension JobStore {
+    /// Advances each cursor with ``advanceCursor(of:to:)``.
+    public func advanceCursors(_ cursors: [String: Date]) async throws {
+        for (name, occurrence) in cursors { try await advanceCursor(of: name, to: occurrence) }
+    }
+
+    /// Saves each run with ``saveRun(_:)``.
+    public func saveRuns(_ runs: [JobRun]) async throws {
+        for run in runs { try await saveRun(run) }
+    }
+
     /// Fetches every matching run and counts them.
     public func countRuns(matching query: RunQuery) async throws -> Int {
         var everything = query
