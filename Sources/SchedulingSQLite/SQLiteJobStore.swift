@@ -187,20 +187,31 @@
         /// Claims an occurrence once: a unique row per (schedule, occurrence), refused at or before
         /// the cursor, in one transaction.
         public func claim(_ occurrence: Date, of schedule: String, owner: String) async throws -> Int64? {
-            let instant = occurrence.timeIntervalSince1970
+            try await write { db in try Self.claim(occurrence, of: schedule, owner: owner, in: db) }
+        }
+
+        /// Claims occurrences in one transaction, each as ``claim(_:of:owner:)`` does.
+        public func claim(_ occurrences: [Occurrence], owner: String) async throws -> [Int64?] {
+            guard !occurrences.isEmpty else { return [] }
             return try await write { db in
-                if let cursor = try Double.fetchOne(
-                    db, sql: "SELECT occurrence FROM cursors WHERE schedule = ?", arguments: [schedule]),
-                    instant <= cursor
-                {
-                    return nil
-                }
-                try db.execute(
-                    sql: "INSERT INTO claims (schedule, occurrence, owner) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                    arguments: [schedule, instant, owner]
-                )
-                return db.changesCount > 0 ? db.lastInsertedRowID : nil
+                try occurrences.map { try Self.claim($0.instant, of: $0.schedule, owner: owner, in: db) }
             }
+        }
+
+        private static func claim(_ occurrence: Date, of schedule: String, owner: String, in db: Database) throws
+            -> Int64?
+        {
+            let instant = occurrence.timeIntervalSince1970
+            if let cursor = try Double.fetchOne(
+                db.cachedStatement(sql: "SELECT occurrence FROM cursors WHERE schedule = ?"), arguments: [schedule]),
+                instant <= cursor
+            {
+                return nil
+            }
+            try db.cachedStatement(
+                sql: "INSERT INTO claims (schedule, occurrence, owner) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
+            ).execute(arguments: [schedule, instant, owner])
+            return db.changesCount > 0 ? db.lastInsertedRowID : nil
         }
 
         // MARK: Runs

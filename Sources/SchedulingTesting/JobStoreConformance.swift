@@ -57,7 +57,7 @@ public enum JobStoreConformance {
         Check("cursors only move forward and refuse claims at or before them", cursors),
         Check("schedules round-trip, keep their state when replaced, and sort by name", schedules),
         Check("runs round-trip, update in place and answer queries newest first with paging", runs),
-        Check("batches of runs and cursors are written as one call per batch would be, one by one", batches),
+        Check("batches of claims, runs and cursors behave as the same calls one by one", batches),
         Check("the skip ledger keeps entries and answers queries", skips),
         Check("checkpoints are kept per run, stage and version", checkpoints),
         Check("runs of expired or missing leases become interrupted; live leases are left alone", leases),
@@ -216,6 +216,23 @@ public enum JobStoreConformance {
             "batched cursors are \(String(describing: cursors["x"])) and \(String(describing: cursors["y"]))")
         try require(
             try await store.claim(at(20), of: "y", owner: "one") == nil, "a claim at a batched cursor succeeded")
+        let tokens = try await store.claim(
+            [
+                Occurrence(schedule: "p", instant: at(1)), Occurrence(schedule: "p", instant: at(1)),
+                Occurrence(schedule: "q", instant: at(1)), Occurrence(schedule: "y", instant: at(20)),
+                Occurrence(schedule: "p", instant: at(2)),
+            ],
+            owner: "one")
+        try require(tokens.count == 5, "a batch of 5 claims answered \(tokens.count) tokens")
+        try require(
+            tokens[1] == nil && tokens[3] == nil, "a batch claimed an occurrence twice, or one at its cursor: \(tokens)"
+        )
+        let granted = [tokens[0], tokens[2], tokens[4]].compactMap { $0 }
+        try require(granted.count == 3 && granted == granted.sorted(), "batched claims were refused or out of order")
+        try require(
+            try await store.claim(at(1), of: "q", owner: "two") == nil,
+            "an occurrence claimed in a batch was claimed again")
+        try require(try await store.claim([], owner: "one").isEmpty, "an empty batch of claims answered tokens")
     }
 
     private static func checkpoints(_ store: any JobStore) async throws {

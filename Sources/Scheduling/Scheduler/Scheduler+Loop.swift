@@ -310,8 +310,14 @@ extension Scheduler {
             _ = timers.popMin()
             switch top.kind {
             case .due(let name, let generation):
-                guard phase == .running, entries[name]?.generation == generation else { continue }
-                await fireDue(name, now: now)
+                guard phase == .running else { continue }
+                // Every schedule due at this instant fires together, with one claim for all.
+                var names = entries[name]?.generation == generation ? [name] : []
+                while let next = timers.min, next.at == top.at, case .due(let other, let otherGeneration) = next.kind {
+                    _ = timers.popMin()
+                    if entries[other]?.generation == otherGeneration { names.append(other) }
+                }
+                await fireDue(names, now: now)
                 // Start what is ready once every occurrence due at this instant is in the queue,
                 // so that priorities order them, before handling later instants.
                 if timers.min.map({ $0.at > top.at }) ?? true {
@@ -352,23 +358,78 @@ extension Scheduler {
 
     // MARK: Occurrences
 
-    /// Handles every event of a schedule that is due at `now`: runs, catch-up, skips.
-    private func fireDue(_ name: String, now: Date) async {
-        guard let entry = entries[name] else { return }
+    /// What firing one due schedule decided before its occurrences are claimed.
+    struct FirePlan {
+        var name: String
+        var generation: Int
+        /// The occurrences to claim and run, in order.
+        var claims: [(instant: Date, origin: JobRun.Origin)] = []
+        /// The last occurrence handled, run or skipped: the schedule's new cursor.
+        var last: Date?
+        /// Whether more events are due than one pass handles.
+        var hasMore = false
+    }
+
+    /// Handles every event due at `now` of the schedules named: claims the occurrences to run
+    /// (one store call for all of them), admits their runs, records skips and moves cursors.
+    private func fireDue(_ names: [String], now: Date) async {
+        var plans: [FirePlan] = []
+        for name in names {
+            if let plan = await plan(name, now: now) { plans.append(plan) }
+        }
+        let occurrences = plans.flatMap { plan in
+            plan.claims.map { Occurrence(schedule: plan.name, instant: $0.instant) }
+        }
+        var tokens = [Int64?](repeating: nil, count: occurrences.count)
+        if !occurrences.isEmpty {
+            await renewLease(now: now, force: false)
+            do {
+                tokens = try await store.claim(occurrences, owner: configuration.instance)
+            } catch {
+                logger.error(
+                    "could not claim occurrences",
+                    metadata: ["scheduler.occurrences": "\(occurrences.count)", "scheduler.error": "\(error)"])
+            }
+        }
+        var index = 0
+        for plan in plans {
+            for claim in plan.claims {
+                let token = index < tokens.count ? tokens[index] : nil
+                index += 1
+                await admit(claim.instant, of: plan.name, origin: claim.origin, token: token, now: now)
+            }
+            // Claims come first: a claim at or before the cursor is refused.
+            if let last = plan.last {
+                entries[plan.name]?.cursor = last
+                pendingWrites.advanceCursor(of: plan.name, to: last)
+            }
+            if let entry = entries[plan.name], entry.generation == plan.generation {
+                if plan.hasMore {
+                    addTimer(at: now, .due(plan.name, generation: entry.generation))
+                } else {
+                    scheduleDueTimer(for: entry)
+                }
+            }
+        }
+    }
+
+    /// Walks a due schedule's events up to `now`: decides which run on time, which are caught up
+    /// and which are skipped (recording the skips), and moves its next event on.
+    private func plan(_ name: String, now: Date) async -> FirePlan? {
+        guard let entry = entries[name] else { return nil }
         let schedule = entry.schedule
-        let generation = entry.generation
+        var plan = FirePlan(name: name, generation: entry.generation)
         let policy = schedule.catchUp
         let windowStart = now.addingTimeInterval(-policy.window.seconds)
         var onTime: [Date] = []
         var missed: [Date] = []
         var skipped: [(Date, SkipRecord.Reason, String)] = []
-        var last: Date?
         var handled = 0
         while let event = entry.nextEvent, handled < 100_000 {
             let due = event.isSkippedByGap ? event.instant : schedule.dueTime(of: event.instant)
             guard due <= now else { break }
             handled += 1
-            last = event.instant
+            plan.last = event.instant
             entry.nextEvent = schedule.trigger.dependsOnCompletion ? nil : schedule.nextEvent(after: event.instant)
             if event.isSkippedByGap {
                 skipped.append(
@@ -386,6 +447,7 @@ extension Scheduler {
                 missed.append(event.instant)
             }
         }
+        plan.hasMore = handled >= 100_000
         let selected = policy.selection(ofMissed: missed.count)
         for (index, instant) in missed.enumerated() where !selected.contains(index) {
             skipped.append(
@@ -393,24 +455,8 @@ extension Scheduler {
             )
         }
         await recordSkips(skipped, schedule: name, now: now)
-        // Claim before moving the cursor: a claim at or before the cursor is refused.
-        for instant in missed[selected] {
-            await admit(instant, of: name, origin: .catchUp, now: now)
-        }
-        for instant in onTime {
-            await admit(instant, of: name, origin: .scheduled, now: now)
-        }
-        if let last {
-            entries[name]?.cursor = last
-            pendingWrites.advanceCursor(of: name, to: last)
-        }
-        if let entry = entries[name], entry.generation == generation {
-            if handled >= 100_000 {
-                addTimer(at: now, .due(name, generation: entry.generation))
-            } else {
-                scheduleDueTimer(for: entry)
-            }
-        }
+        plan.claims = missed[selected].map { ($0, .catchUp) } + onTime.map { ($0, .scheduled) }
+        return plan
     }
 
     /// Writes skip entries, folding more than 100 of one reason into one entry.
@@ -459,8 +505,15 @@ extension Scheduler {
             metadata: ["scheduler.schedule": "\(schedule)", "scheduler.count": "\(skipped.count)"])
     }
 
-    /// Claims an occurrence and admits its run under the overlap policy.
-    private func admit(_ instant: Date, of name: String, origin: JobRun.Origin, now: Date) async {
+    /// Admits the run of a claimed occurrence under the overlap policy.
+    ///
+    /// - Parameter token: The claim's fencing token; nil when the claim was refused, because
+    ///   another instance claimed the occurrence, and then nothing happens here.
+    private func admit(_ instant: Date, of name: String, origin: JobRun.Origin, token: Int64?, now: Date) async {
+        guard let token else {
+            logger.debug("occurrence already claimed", metadata: ["scheduler.schedule": "\(name)"])
+            return
+        }
         guard var entry = entries[name] else { return }
         let schedule = entry.schedule
         let overlap = schedule.overlap
@@ -489,20 +542,6 @@ extension Scheduler {
                 await recordSkips([(instant, .overlap, "a previous run is still active")], schedule: name, now: now)
                 return
             }
-        }
-        await renewLease(now: now, force: false)
-        let token: Int64?
-        do {
-            token = try await store.claim(instant, of: name, owner: configuration.instance)
-        } catch {
-            logger.error(
-                "could not claim an occurrence",
-                metadata: ["scheduler.schedule": "\(name)", "scheduler.error": "\(error)"])
-            return
-        }
-        guard let token else {
-            logger.debug("occurrence already claimed", metadata: ["scheduler.schedule": "\(name)"])
-            return
         }
         let run = JobRun(
             id: runIdentifiers.nextIdentifier(),

@@ -73,6 +73,13 @@ public final class InMemoryJobStore: JobStore {
         var leases: [String: Date] = [:]
         var lastToken: Int64 = 0
 
+        /// Claims an occurrence: the next fencing token, or nil when refused.
+        mutating func claim(_ occurrence: Date, of schedule: String) -> Int64? {
+            guard records[schedule, default: Record()].claim(occurrence) else { return nil }
+            lastToken += 1
+            return lastToken
+        }
+
         /// Inserts or replaces a run; a new one may push the schedule's oldest finished run out.
         mutating func insert(_ run: JobRun, keeping limit: Int) {
             if runs.updateValue(run, forKey: run.id) != nil { return }
@@ -149,11 +156,12 @@ public final class InMemoryJobStore: JobStore {
 
     /// Claims an occurrence once.
     public func claim(_ occurrence: Date, of schedule: String, owner: String) async throws -> Int64? {
-        state.withLock { state in
-            guard state.records[schedule, default: Record()].claim(occurrence) else { return nil }
-            state.lastToken += 1
-            return state.lastToken
-        }
+        state.withLock { $0.claim(occurrence, of: schedule) }
+    }
+
+    /// Claims occurrences under one lock.
+    public func claim(_ occurrences: [Occurrence], owner: String) async throws -> [Int64?] {
+        state.withLock { state in occurrences.map { state.claim($0.instant, of: $0.schedule) } }
     }
 
     /// Inserts or replaces a run, dropping the schedule's oldest finished runs beyond the limit.

@@ -55,6 +55,15 @@ public protocol JobStore: Sendable {
     ///   occurrence was already claimed or is at or before the schedule's cursor.
     func claim(_ occurrence: Date, of schedule: String, owner: String) async throws -> Int64?
 
+    /// Claims several occurrences for an owner, each as ``claim(_:of:owner:)`` would, in order.
+    ///
+    /// The scheduler claims every occurrence due at one instant with one call. The default
+    /// implementation calls ``claim(_:of:owner:)`` for each; a store with transactions should claim
+    /// them in one.
+    ///
+    /// - Returns: For each occurrence, in order, its fencing token, or nil when it was refused.
+    func claim(_ occurrences: [Occurrence], owner: String) async throws -> [Int64?]
+
     /// Inserts a run, or replaces the run with the same identifier.
     func saveRun(_ run: JobRun) async throws
 
@@ -115,6 +124,16 @@ extension JobStore {
     /// Advances each cursor with ``advanceCursor(of:to:)``.
     public func advanceCursors(_ cursors: [String: Date]) async throws {
         for (name, occurrence) in cursors { try await advanceCursor(of: name, to: occurrence) }
+    }
+
+    /// Claims each occurrence with ``claim(_:of:owner:)``.
+    public func claim(_ occurrences: [Occurrence], owner: String) async throws -> [Int64?] {
+        var tokens: [Int64?] = []
+        tokens.reserveCapacity(occurrences.count)
+        for occurrence in occurrences {
+            tokens.append(try await claim(occurrence.instant, of: occurrence.schedule, owner: owner))
+        }
+        return tokens
     }
 
     /// Saves each run with ``saveRun(_:)``.
