@@ -153,7 +153,8 @@ public actor Scheduler: Service {
         static func < (lhs: ReadyItem, rhs: ReadyItem) -> Bool {
             if lhs.priority != rhs.priority { return lhs.priority < rhs.priority }
             if lhs.due != rhs.due { return lhs.due < rhs.due }
-            if lhs.schedule != rhs.schedule { return lhs.schedule.utf8.lexicographicallyPrecedes(rhs.schedule.utf8) }
+            // String's own order: as deterministic as byte order, and far cheaper in a heap.
+            if lhs.schedule != rhs.schedule { return lhs.schedule < rhs.schedule }
             return lhs.sequence < rhs.sequence
         }
 
