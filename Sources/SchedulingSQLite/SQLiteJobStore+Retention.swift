@@ -68,6 +68,14 @@
             return deleted
         }
 
+        /// Prunes history when the latest finish among saved runs makes a prune due.
+        func pruneIfDue(after runs: [JobRun]) async throws {
+            guard let finished = runs.lazy.filter(\.status.isFinished).compactMap(\.finished).max(),
+                pruneIsDue(at: finished)
+            else { return }
+            try await pruneHistory(now: finished)
+        }
+
         /// Whether a run finished at an instant should prune, and if so records that it did.
         func pruneIsDue(at instant: Date) -> Bool {
             let interval = configuration.retention.interval.timeInterval

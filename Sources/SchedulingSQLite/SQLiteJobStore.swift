@@ -223,9 +223,7 @@
             try await writeStatement { db in
                 try db.cachedStatement(sql: Records.upsertRun).execute(arguments: values)
             }
-            if let finished = run.finished, run.status.isFinished, pruneIsDue(at: finished) {
-                try await pruneHistory(now: finished)
-            }
+            try await pruneIfDue(after: [run])
         }
 
         /// Inserts or replaces many runs in one transaction: what a scheduler's loop changed in
@@ -239,10 +237,7 @@
                 let statement = try db.cachedStatement(sql: Records.upsertRun)
                 for arguments in values { try statement.execute(arguments: arguments) }
             }
-            let finished = runs.lazy.filter(\.status.isFinished).compactMap(\.finished).max()
-            if let finished, pruneIsDue(at: finished) {
-                try await pruneHistory(now: finished)
-            }
+            try await pruneIfDue(after: runs)
         }
 
         /// The run with an identifier.

@@ -11,19 +11,17 @@ extension CronExpression {
     ///
     /// The wording may change between releases; do not parse it.
     public var explanation: String {
-        var parts = [timePhrase()]
-        if let days = dayPhrase() { parts.append(days) }
-        if let months = monthPhrase() { parts.append(months) }
+        // Parsed once here: the expression keeps only its matcher.
+        let specs = Dictionary(fields.map { ($0.field, $0) }, uniquingKeysWith: { first, _ in first })
+        var parts = [timePhrase(specs)]
+        if let days = dayPhrase(specs) { parts.append(days) }
+        if let months = monthPhrase(specs) { parts.append(months) }
         return parts.joined(separator: " ")
     }
 
-    private func spec(_ field: CronField) -> CronFieldSpec? {
-        fields.first { $0.field == field }
-    }
-
-    /// Single values of a field, or nil if the field has anything else.
-    private func singles(_ field: CronField) -> [Int]? {
-        guard let spec = spec(field) else { return [0] }
+    /// Single values of a field, or nil if the field has anything else; `[0]` for an absent field.
+    private func singles(_ spec: CronFieldSpec?) -> [Int]? {
+        guard let spec else { return [0] }
         var values: [Int] = []
         for item in spec.items {
             guard case .range(let low, let high, 1, false) = item, low == high else { return nil }
@@ -32,9 +30,9 @@ extension CronExpression {
         return values.sorted()
     }
 
-    private func timePhrase() -> String {
-        if let seconds = singles(.second), seconds.count == 1, let minutes = singles(.minute), minutes.count == 1,
-            let hours = singles(.hour), hours.count <= 4
+    private func timePhrase(_ specs: [CronField: CronFieldSpec]) -> String {
+        if let seconds = singles(specs[.second]), seconds.count == 1, let minutes = singles(specs[.minute]),
+            minutes.count == 1, let hours = singles(specs[.hour]), hours.count <= 4
         {
             let times = hours.map { hour in
                 let base = Self.twoDigits(hour) + ":" + Self.twoDigits(minutes[0])
@@ -43,17 +41,17 @@ extension CronExpression {
             return "At " + CronParser.list(times, "and")
         }
         var phrases: [String] = []
-        if let second = spec(.second) { phrases.append(phrase(for: second, unit: "second")) }
-        phrases.append(phrase(for: spec(.minute)!, unit: "minute"))
-        let hour = spec(.hour)!
+        if let second = specs[.second] { phrases.append(phrase(for: second, unit: "second")) }
+        phrases.append(phrase(for: specs[.minute]!, unit: "minute"))
+        let hour = specs[.hour]!
         if hour.text != "*" { phrases.append(phrase(for: hour, unit: "hour")) }
         let text = phrases.joined(separator: " past ")
         return text.hasPrefix("every") ? "Every" + text.dropFirst(5) : "At " + text
     }
 
-    private func dayPhrase() -> String? {
-        let dayOfMonth = spec(.dayOfMonth)!
-        let dayOfWeek = spec(.dayOfWeek)!
+    private func dayPhrase(_ specs: [CronField: CronFieldSpec]) -> String? {
+        let dayOfMonth = specs[.dayOfMonth]!
+        let dayOfWeek = specs[.dayOfWeek]!
         let monthDays = dayOfMonth.startsWithStar && dayOfMonth.items == [.every(step: 1)] ? nil : dayOfMonth
         let weekDays = dayOfWeek.startsWithStar && dayOfWeek.items == [.every(step: 1)] ? nil : dayOfWeek
         switch (monthDays, weekDays) {
@@ -69,8 +67,8 @@ extension CronExpression {
         }
     }
 
-    private func monthPhrase() -> String? {
-        let month = spec(.month)!
+    private func monthPhrase(_ specs: [CronField: CronFieldSpec]) -> String? {
+        let month = specs[.month]!
         guard month.text != "*" else { return nil }
         return "in " + phrase(for: month, unit: "month")
     }
