@@ -7,7 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 public import Foundation
-public import Scheduling
+@_spi(Testing) public import Scheduling
 import Synchronization
 
 /// A ``SchedulerClock`` that stands still until a test moves it.
@@ -30,6 +30,8 @@ public final class ManualClock: SchedulerClock {
         var sleepers: [UInt64: Sleeper] = [:]
         var nextID: UInt64 = 0
         var version: UInt64 = 0
+        /// Rung whenever a task starts to sleep.
+        var observers: [Doorbell] = []
     }
 
     private let state: Mutex<State>
@@ -52,6 +54,13 @@ public final class ManualClock: SchedulerClock {
 
     var version: UInt64 { state.withLock { $0.version } }
 
+    /// Rings `bell` whenever a task starts to sleep on the clock.
+    func addObserver(_ bell: Doorbell) {
+        state.withLock { state in
+            if !state.observers.contains(where: { $0 === bell }) { state.observers.append(bell) }
+        }
+    }
+
     /// Suspends until the clock reaches `deadline`.
     public func sleep(until deadline: Date) async throws {
         let id = state.withLock { state in
@@ -60,14 +69,15 @@ public final class ManualClock: SchedulerClock {
         }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let outcome: Result<Void, any Error>? = state.withLock { state in
-                    if Task.isCancelled { return .failure(CancellationError()) }
-                    if deadline <= state.now { return .success(()) }
+                let (outcome, observers): (Result<Void, any Error>?, [Doorbell]) = state.withLock { state in
+                    if Task.isCancelled { return (.failure(CancellationError()), []) }
+                    if deadline <= state.now { return (.success(()), []) }
                     state.sleepers[id] = Sleeper(deadline: deadline, continuation: continuation)
                     state.version &+= 1
-                    return nil
+                    return (nil, state.observers)
                 }
                 if let outcome { continuation.resume(with: outcome) }
+                for bell in observers { bell.ring() }
             }
         } onCancel: {
             let sleeper = state.withLock { state in

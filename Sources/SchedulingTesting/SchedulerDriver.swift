@@ -40,6 +40,7 @@ public struct SchedulerDriver: Sendable {
         self.scheduler = scheduler
         self.clock = clock
         self.settleLimit = settleLimit
+        clock.addObserver(scheduler.activityBell)
     }
 
     /// Runs the scheduler, calls `body`, then shuts the scheduler down gracefully, moving the clock
@@ -92,32 +93,56 @@ public struct SchedulerDriver: Sendable {
         try await settle()
     }
 
-    /// Waits until the scheduler has nothing left to do at the clock's current instant.
+    /// Waits until the scheduler has nothing left to do at the clock's current instant: its loop
+    /// is parked or stopped, and every attempt it started sleeps on the clock.
+    ///
+    /// The scheduler rings a bell whenever its loop parks, and the clock whenever a task starts
+    /// to sleep, so the driver looks only at those moments instead of polling; a real-time tick
+    /// every ten milliseconds looks again in case a change came without a ring.
     ///
     /// - Throws: ``DriverError`` when that does not happen within ``settleLimit`` of real time.
     public func settle() async throws {
-        let limit = ContinuousClock.now.advanced(by: settleLimit)
-        var stableChecks = 0
-        var lastVersions: (UInt64, UInt64) = (0, 0)
-        while true {
+        let bell = scheduler.activityBell
+        let limit = settleLimit
+        let settled = await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                let end = ContinuousClock.now.advanced(by: limit)
+                while ContinuousClock.now < end {
+                    try? await Task.sleep(for: .milliseconds(10))
+                    if Task.isCancelled { return true }
+                    bell.ring()
+                }
+                return false
+            }
+            group.addTask {
+                // Twice at rest with nothing changed in between: a ring may trail the change it reports.
+                var lastRest: (UInt64, UInt64)?
+                while !Task.isCancelled {
+                    bell.acknowledge()
+                    let activity = scheduler.currentActivity
+                    let rest = (activity.version, clock.version)
+                    if activity.isStopped || (activity.isParked && clock.sleeperCount == 1 + activity.attempts) {
+                        if let lastRest, lastRest == rest { return true }
+                        lastRest = rest
+                        await Task.yield()
+                        continue
+                    }
+                    lastRest = nil
+                    await bell.wait()
+                }
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        guard settled else {
             let activity = scheduler.currentActivity
-            let versions = (activity.version, clock.version)
-            let quiet = activity.isStopped || (activity.isParked && clock.sleeperCount == 1 + activity.attempts)
-            if quiet, versions == lastVersions {
-                stableChecks += 1
-                if stableChecks >= 3 { return }
-            } else {
-                stableChecks = 0
-            }
-            lastVersions = versions
-            if ContinuousClock.now > limit {
-                throw DriverError(
-                    message: "the scheduler did not settle at \(Timestamp.string(from: clock.now)): "
-                        + "\(activity.attempts) attempts active, \(clock.sleeperCount) sleepers; "
-                        + "do the jobs wait on something other than the clock?"
-                )
-            }
-            await Task.yield()
+            throw DriverError(
+                message: "the scheduler did not settle at \(Timestamp.string(from: clock.now)): "
+                    + "\(activity.attempts) attempts active, \(clock.sleeperCount) sleepers; "
+                    + "do the jobs wait on something other than the clock?"
+            )
         }
     }
 

@@ -63,9 +63,11 @@ extension Scheduler {
                 await beginShutdown(now: now)
             }
             if phase == .running { await startReadyRuns(now: now, group: &group) }
+            hireWorkers(&group)
             if phase == .draining, executing == 0 {
                 await flushWrites()
                 await finishShutdown()
+                workers.close()
                 return
             }
             await flushWrites()
@@ -81,20 +83,28 @@ extension Scheduler {
         let doorbell = self.doorbell
         let target = deadline ?? clock.now.addingTimeInterval(366 * 86_400)
         setActivity { $0.isParked = true }
+        defer { setActivity { $0.isParked = false } }
+        if Task.isCancelled {
+            // Cancelled, the clock's sleep returns at once; only attempts that finish move the
+            // loop on, so wait for them instead of spinning.
+            await doorbell.wait(ignoringCancellation: true)
+            return
+        }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await clock.sleep(until: target) }
             group.addTask { await doorbell.wait() }
             _ = await group.next()
             group.cancelAll()
         }
-        setActivity { $0.isParked = false }
     }
 
     func setActivity(_ change: (inout SchedulerActivity) -> Void) {
-        shared.activity.withLock {
+        let mayRest = shared.activity.withLock {
             change(&$0)
             $0.version &+= 1
+            return $0.isParked || $0.isStopped
         }
+        if mayRest { shared.activityBell.ring() }
     }
 
     // MARK: Loading and commands
@@ -131,7 +141,7 @@ extension Scheduler {
     private func scheduleDueTimer(for entry: Entry) {
         guard let event = entry.nextEvent else { return }
         let due = event.isSkippedByGap ? event.instant : entry.schedule.dueTime(of: event.instant)
-        addTimer(at: due, .due(entry.schedule.name, generation: entry.generation))
+        addTimer(at: due, .due(entry, generation: entry.generation))
     }
 
     func addTimer(at instant: Date, _ kind: TimerKind) {
@@ -195,7 +205,7 @@ extension Scheduler {
                 id: runIdentifiers.nextIdentifier(), schedule: name, occurrence: now, origin: .manual,
                 owner: configuration.instance, created: now)
             try await store.saveRun(run)
-            admitClaimed(run, schedule: entry.schedule, now: now)
+            admitClaimed(makeActiveRun(run, schedule: entry.schedule), now: now)
             return run.id
         case .synchronize:
             try await synchronize(now: now)
@@ -215,6 +225,7 @@ extension Scheduler {
     /// Stops running a schedule: runs in flight finish, runs waiting behind them are cancelled.
     private func forget(_ name: String, now: Date) async {
         guard let entry = entries.removeValue(forKey: name) else { return }
+        entry.generation &+= 1
         for id in entry.buffered {
             await finish(id, status: .cancelled, now: now, message: "its schedule was removed")
         }
@@ -277,7 +288,7 @@ extension Scheduler {
             logger.info(
                 "requested run taken",
                 metadata: ["scheduler.schedule": "\(run.schedule)", "scheduler.run": "\(run.id)"])
-            admitClaimed(run, schedule: entry.schedule, now: now)
+            admitClaimed(makeActiveRun(run, schedule: entry.schedule), now: now)
         }
     }
 
@@ -309,15 +320,15 @@ extension Scheduler {
         while let top = timers.min, top.at <= now {
             _ = timers.popMin()
             switch top.kind {
-            case .due(let name, let generation):
+            case .due(let entry, let generation):
                 guard phase == .running else { continue }
                 // Every schedule due at this instant fires together, with one claim for all.
-                var names = entries[name]?.generation == generation ? [name] : []
+                var due = entry.generation == generation ? [entry] : []
                 while let next = timers.min, next.at == top.at, case .due(let other, let otherGeneration) = next.kind {
                     _ = timers.popMin()
-                    if entries[other]?.generation == otherGeneration { names.append(other) }
+                    if other.generation == otherGeneration { due.append(other) }
                 }
-                await fireDue(names, now: now)
+                await fireDue(due, now: now)
                 // Start what is ready once every occurrence due at this instant is in the queue,
                 // so that priorities order them, before handling later instants.
                 if timers.min.map({ $0.at > top.at }) ?? true {
@@ -326,7 +337,7 @@ extension Scheduler {
             case .retry(let id):
                 guard let run = active[id], let retryAt = run.retryAt, retryAt <= now else { continue }
                 run.retryAt = nil
-                enqueue(id)
+                enqueue(run)
             case .timeout(let id, let attempt):
                 guard let run = active[id], run.executingAttempt == attempt else { continue }
                 stopAttempt(id, reason: .timeout)
@@ -360,7 +371,7 @@ extension Scheduler {
 
     /// What firing one due schedule decided before its occurrences are claimed.
     struct FirePlan {
-        var name: String
+        var entry: Entry
         var generation: Int
         /// The occurrences to claim and run, in order.
         var claims: [(instant: Date, origin: JobRun.Origin)] = []
@@ -370,15 +381,19 @@ extension Scheduler {
         var hasMore = false
     }
 
-    /// Handles every event due at `now` of the schedules named: claims the occurrences to run
+    /// Handles every event due at `now` of the schedules given: claims the occurrences to run
     /// (one store call for all of them), admits their runs, records skips and moves cursors.
-    private func fireDue(_ names: [String], now: Date) async {
+    private func fireDue(_ due: [Entry], now: Date) async {
         var plans: [FirePlan] = []
-        for name in names {
-            if let plan = await plan(name, now: now) { plans.append(plan) }
-        }
-        let occurrences = plans.flatMap { plan in
-            plan.claims.map { Occurrence(schedule: plan.name, instant: $0.instant) }
+        plans.reserveCapacity(due.count)
+        var occurrences: [Occurrence] = []
+        occurrences.reserveCapacity(due.count)
+        for entry in due {
+            let plan = await plan(entry, now: now)
+            for claim in plan.claims {
+                occurrences.append(Occurrence(schedule: entry.schedule.name, instant: claim.instant))
+            }
+            plans.append(plan)
         }
         var tokens = [Int64?](repeating: nil, count: occurrences.count)
         if !occurrences.isEmpty {
@@ -396,16 +411,17 @@ extension Scheduler {
             for claim in plan.claims {
                 let token = index < tokens.count ? tokens[index] : nil
                 index += 1
-                await admit(claim.instant, of: plan.name, origin: claim.origin, token: token, now: now)
+                await admit(claim.instant, of: plan.entry, origin: claim.origin, token: token, now: now)
             }
+            let entry = plan.entry
             // Claims come first: a claim at or before the cursor is refused.
             if let last = plan.last {
-                entries[plan.name]?.cursor = last
-                pendingWrites.advanceCursor(of: plan.name, to: last)
+                entry.cursor = last
+                pendingWrites.advanceCursor(of: entry.schedule.name, to: last)
             }
-            if let entry = entries[plan.name], entry.generation == plan.generation {
+            if entry.generation == plan.generation {
                 if plan.hasMore {
-                    addTimer(at: now, .due(plan.name, generation: entry.generation))
+                    addTimer(at: now, .due(entry, generation: entry.generation))
                 } else {
                     scheduleDueTimer(for: entry)
                 }
@@ -415,10 +431,10 @@ extension Scheduler {
 
     /// Walks a due schedule's events up to `now`: decides which run on time, which are caught up
     /// and which are skipped (recording the skips), and moves its next event on.
-    private func plan(_ name: String, now: Date) async -> FirePlan? {
-        guard let entry = entries[name] else { return nil }
+    private func plan(_ entry: Entry, now: Date) async -> FirePlan {
         let schedule = entry.schedule
-        var plan = FirePlan(name: name, generation: entry.generation)
+        let name = schedule.name
+        var plan = FirePlan(entry: entry, generation: entry.generation)
         let policy = schedule.catchUp
         let windowStart = now.addingTimeInterval(-policy.window.seconds)
         var onTime: [Date] = []
@@ -509,13 +525,13 @@ extension Scheduler {
     ///
     /// - Parameter token: The claim's fencing token; nil when the claim was refused, because
     ///   another instance claimed the occurrence, and then nothing happens here.
-    private func admit(_ instant: Date, of name: String, origin: JobRun.Origin, token: Int64?, now: Date) async {
+    private func admit(_ instant: Date, of entry: Entry, origin: JobRun.Origin, token: Int64?, now: Date) async {
+        let schedule = entry.schedule
+        let name = schedule.name
         guard let token else {
             logger.debug("occurrence already claimed", metadata: ["scheduler.schedule": "\(name)"])
             return
         }
-        guard var entry = entries[name] else { return }
-        let schedule = entry.schedule
         let overlap = schedule.overlap
         var buffer = false
         if entry.activeRuns.count >= overlap.concurrentRuns {
@@ -526,7 +542,6 @@ extension Scheduler {
             case .cancelOther:
                 let message = "replaced by the occurrence at \(Timestamp.string(from: instant))"
                 for id in entry.activeRuns { await cancelRun(id, now: now, message: message) }
-                entry = entries[name] ?? entry
                 // The new run starts when the cancelled one has stopped.
                 buffer = entry.activeRuns.count >= overlap.concurrentRuns
             case .bufferOne, .bufferAll:
@@ -553,16 +568,17 @@ extension Scheduler {
             created: now
         )
         pendingWrites.record(run)
+        let activeRun = makeActiveRun(run, schedule: schedule)
         if buffer {
-            active[run.id] = makeActiveRun(run, schedule: schedule)
-            entries[name]?.buffered.append(run.id)
+            active[run.id] = activeRun
+            entry.buffered.append(run.id)
             emit(.fired, run: run, now: now, message: "waiting behind the active run")
         } else {
-            admitClaimed(run, schedule: schedule, now: now)
+            admitClaimed(activeRun, now: now)
         }
     }
 
-    private func makeActiveRun(_ run: JobRun, schedule: Schedule) -> ActiveRun {
+    func makeActiveRun(_ run: JobRun, schedule: Schedule) -> ActiveRun {
         ActiveRun(
             record: run,
             schedule: schedule,
@@ -572,12 +588,12 @@ extension Scheduler {
     }
 
     /// Makes a claimed run active and ready to start.
-    func admitClaimed(_ run: JobRun, schedule: Schedule, now: Date) {
-        let activeRun = active[run.id] ?? makeActiveRun(run, schedule: schedule)
+    func admitClaimed(_ activeRun: ActiveRun, now: Date) {
+        let run = activeRun.record
         if run.origin == .manual { activeRun.due = now }
         active[run.id] = activeRun
         entries[run.schedule]?.activeRuns.append(run.id)
-        if let policy = schedule.deadline, let deadline = activeRun.deadline, deadline > now {
+        if let policy = activeRun.schedule.deadline, let deadline = activeRun.deadline, deadline > now {
             let atRisk = deadline.addingTimeInterval(-policy.buffer.seconds)
             if atRisk > now, policy.buffer > .zero { addTimer(at: atRisk, .atRisk(run.id)) }
             addTimer(at: deadline, .deadline(run.id))
@@ -590,18 +606,17 @@ extension Scheduler {
                 "scheduler.origin": "\(run.origin)",
             ]
         )
-        enqueue(run.id)
+        enqueue(activeRun)
     }
 
     /// Puts an active run in the ready queue.
-    func enqueue(_ id: UUID) {
-        guard let run = active[id] else { return }
+    func enqueue(_ run: ActiveRun) {
         sequence &+= 1
         run.readyToken = sequence
         ready.insert(
             ReadyItem(
                 priority: run.schedule.priority, due: run.due, schedule: run.record.schedule, sequence: sequence,
-                runID: id)
+                run: run)
         )
         // No ring: everything that enqueues runs in the loop's pass (or before the loop starts),
         // and each pass ends by starting ready runs.
@@ -655,7 +670,7 @@ extension Scheduler {
             run.owner = configuration.instance
             pendingWrites.record(run)
             emit(.retrying, run: run, now: now, message: "retrying after an interruption")
-            admitClaimed(run, schedule: entry.schedule, now: now)
+            admitClaimed(makeActiveRun(run, schedule: entry.schedule), now: now)
         }
     }
 

@@ -29,48 +29,60 @@ extension Scheduler {
     func startReadyRuns(now: Date, group: inout DiscardingTaskGroup) async {
         var starts: [Start] = []
         while executing < configuration.concurrency, let item = ready.popMin() {
-            guard let run = active[item.runID], run.readyToken == item.sequence, run.executingAttempt == nil else {
-                continue
-            }
-            if let start = beginAttempt(item.runID, now: now) { starts.append(start) }
+            // A run that finished or started since it was queued left a stale item behind.
+            guard item.run.readyToken == item.sequence, item.run.executingAttempt == nil else { continue }
+            if let start = beginAttempt(item.run, now: now) { starts.append(start) }
         }
         guard !starts.isEmpty else { return }
+        setActivity { $0.attempts += starts.count }
         await renewLease(now: now, force: false)
         await flushWrites()
-        let executor = self.executor
-        let shared = self.shared
-        let doorbell = self.doorbell
-        let isStartObserved = isObserved(.started)
-        for start in starts {
-            if isStartObserved {
+        if isObserved(.started) {
+            for start in starts {
                 let context = start.context
                 emit(
                     SchedulerEvent(
                         kind: .started, schedule: context.schedule, occurrence: context.occurrence,
                         runID: context.runID, attempt: context.attempt, at: now))
             }
+        }
+        workers.submit(starts)
+        hireWorkers(&group)
+    }
+
+    /// Starts the workers that the pool asks for: when attempts wait and no worker is idle.
+    func hireWorkers(_ group: inout DiscardingTaskGroup) {
+        let count = workers.hires()
+        guard count > 0 else { return }
+        let workers = self.workers
+        let executor = self.executor
+        let shared = self.shared
+        let doorbell = self.doorbell
+        for _ in 0..<count {
             group.addTask {
-                let outcome: Result<JSONValue?, any Error>
-                do {
-                    outcome = .success(
-                        try await Self.execute(
-                            start.job, context: start.context, executor: executor, signal: start.signal)
-                    )
-                } catch {
-                    outcome = .failure(error)
+                while let start = await workers.next() {
+                    let outcome: Result<JSONValue?, any Error>
+                    do {
+                        outcome = .success(
+                            try await Self.execute(
+                                start.job, context: start.context, executor: executor, signal: start.signal)
+                        )
+                    } catch {
+                        outcome = .failure(error)
+                    }
+                    // Handed over without entering the actor: the loop takes finished attempts in batches.
+                    let completion = Completion(
+                        runID: start.context.runID, attempt: start.context.attempt, outcome: outcome)
+                    shared.completions.withLock { $0.append(completion) }
+                    doorbell.ring()
                 }
-                // Handed over without entering the actor: the loop takes finished attempts in batches.
-                let completion = Completion(
-                    runID: start.context.runID, attempt: start.context.attempt, outcome: outcome)
-                shared.completions.withLock { $0.append(completion) }
-                doorbell.ring()
             }
         }
     }
 
     /// Marks a run's next attempt as executing and records it; the caller starts its job.
-    private func beginAttempt(_ id: UUID, now: Date) -> Start? {
-        guard let run = active[id] else { return nil }
+    private func beginAttempt(_ run: ActiveRun, now: Date) -> Start? {
+        let id = run.record.id
         let schedule = run.schedule
         let isFallback = run.fallbackReason != nil
         guard let job = isFallback ? schedule.fallback : schedule.job else { return nil }
@@ -88,7 +100,6 @@ extension Scheduler {
             addTimer(at: now.addingTimeInterval(timeout.seconds), .timeout(id, attempt: number))
         }
         executing += 1
-        setActivity { $0.attempts += 1 }
         pendingWrites.record(run.record)
         var jobLogger = logger
         // Rendered only when the job logs.
@@ -147,8 +158,8 @@ extension Scheduler {
             for completion in batch {
                 executing -= 1
                 await handle(completion, now: now)
-                setActivity { $0.attempts -= 1 }
             }
+            setActivity { $0.attempts -= batch.count }
         }
     }
 
@@ -246,7 +257,7 @@ extension Scheduler {
         }
         run.fallbackReason = reason
         run.retryAt = nil
-        enqueue(id)
+        enqueue(run)
     }
 
     /// Handles a run's deadline: records the miss, and forces the fallback.
@@ -276,6 +287,7 @@ extension Scheduler {
     /// Ends a run: records its final status, frees its place, starts what waited behind it.
     func finish(_ id: UUID, status: JobRun.Status, now: Date, message: String?) async {
         guard let run = active.removeValue(forKey: id) else { return }
+        run.readyToken = nil
         run.record.status = status
         run.record.finished = now
         if let reason = run.fallbackReason { run.record.fallback = reason }
@@ -296,23 +308,21 @@ extension Scheduler {
         entry.activeRuns.removeAll { $0 == id }
         entry.buffered.removeAll { $0 == id }
         if phase == .running, entry.activeRuns.count < entry.schedule.overlap.concurrentRuns,
-            let next = entries[name]?.buffered.popFirst()
+            let next = entry.buffered.popFirst()
         {
             if let waiting = active[next] {
-                admitClaimed(waiting.record, schedule: waiting.schedule, now: now)
+                admitClaimed(waiting, now: now)
             }
         }
-        if phase == .running, entry.schedule.trigger.dependsOnCompletion, entries[name]?.activeRuns.isEmpty == true,
+        if phase == .running, entry.schedule.trigger.dependsOnCompletion, entry.activeRuns.isEmpty,
             case .runThenWait(let delay) = entry.schedule.trigger.kind
         {
             let earliest = entry.cursor.addingTimeInterval(1)
             let next = max(now.addingTimeInterval(delay.seconds).wholeSecondCeiling, earliest)
             if entry.schedule.end.map({ next < $0 }) ?? true {
-                entries[name]?.nextEvent = Trigger.Event(instant: next, isSkippedByGap: false)
-                entries[name]?.generation &+= 1
-                if let updated = entries[name] {
-                    addTimer(at: next, .due(name, generation: updated.generation))
-                }
+                entry.nextEvent = Trigger.Event(instant: next, isSkippedByGap: false)
+                entry.generation &+= 1
+                addTimer(at: next, .due(entry, generation: entry.generation))
             }
         }
     }

@@ -79,6 +79,7 @@ public actor Scheduler: Service {
         var isPaused: Bool
         var cursor: Date
         var nextEvent: Trigger.Event?
+        /// Changes whenever the entry is redefined or removed, so that its older due timers lapse.
         var generation: Int
         /// Runs admitted (ready, executing or waiting for a retry), oldest first.
         var activeRuns: [UUID] = []
@@ -124,7 +125,7 @@ public actor Scheduler: Service {
     }
 
     enum TimerKind {
-        case due(String, generation: Int)
+        case due(Entry, generation: Int)
         case retry(UUID)
         case timeout(UUID, attempt: Int)
         case atRisk(UUID)
@@ -148,7 +149,7 @@ public actor Scheduler: Service {
         var due: Date
         var schedule: String
         var sequence: UInt64
-        var runID: UUID
+        var run: ActiveRun
 
         static func < (lhs: ReadyItem, rhs: ReadyItem) -> Bool {
             if lhs.priority != rhs.priority { return lhs.priority < rhs.priority }
@@ -188,8 +189,9 @@ public actor Scheduler: Service {
     let configuration: Configuration
     let logger: Logger
 
-    nonisolated let doorbell = Doorbell()
+    nonisolated let doorbell: Doorbell
     nonisolated let shared = Shared()
+    nonisolated let workers: AttemptWorkers
 
     var phase = Phase.idle
     var isLoaded = false
@@ -226,6 +228,9 @@ public actor Scheduler: Service {
         self.executor = executor
         self.clock = clock
         self.configuration = configuration
+        let doorbell = Doorbell()
+        self.doorbell = doorbell
+        self.workers = AttemptWorkers(limit: configuration.concurrency, doorbell: doorbell)
         var logger = logger
         logger[metadataKey: "scheduler.instance"] = "\(configuration.instance)"
         self.logger = logger
@@ -403,6 +408,8 @@ final class Shared: Sendable {
     let subscribers = Mutex<[Int: AsyncStream<SchedulerEvent>.Continuation]>([:])
     let hasSubscribers = Atomic<Bool>(false)
     let shutdownRequested = Atomic<Bool>(false)
+    /// Rung whenever the loop parks or stops, for test drivers.
+    let activityBell = Doorbell()
 }
 
 /// What a test driver needs to know to tell when a scheduler has nothing left to do at the
@@ -425,4 +432,8 @@ extension Scheduler {
         if doorbell.isPending { snapshot.isParked = false }
         return snapshot
     }
+
+    /// Rings whenever the loop parks or stops: the moments ``currentActivity`` may show the
+    /// scheduler at rest.
+    @_spi(Testing) public nonisolated var activityBell: Doorbell { shared.activityBell }
 }

@@ -83,12 +83,19 @@ public final class InMemoryJobStore: JobStore {
         /// Inserts or replaces a run; a new one may push the schedule's oldest finished run out.
         mutating func insert(_ run: JobRun, keeping limit: Int) {
             if runs.updateValue(run, forKey: run.id) != nil { return }
-            records[run.schedule, default: Record()].runIDs.append(run.id)
+            Self.append(run.id, to: &records[run.schedule, default: Record()].runIDs, keeping: limit, runs: &runs)
+        }
+
+        /// Appends a new run to a schedule's list; drops its oldest finished runs beyond the limit.
+        private static func append(
+            _ id: UUID, to ids: inout Deque<UUID>, keeping limit: Int, runs: inout [UUID: JobRun]
+        ) {
+            ids.append(id)
             var kept = 0
-            while let count = records[run.schedule]?.runIDs.count, count - kept > limit {
-                let oldest = records[run.schedule]!.runIDs.removeFirst()
+            while ids.count - kept > limit {
+                let oldest = ids.removeFirst()
                 if let old = runs[oldest], !old.status.isFinished {
-                    records[run.schedule]!.runIDs.append(oldest)  // still active: keep it, look at the next
+                    ids.append(oldest)  // still active: keep it, look at the next
                     kept += 1
                 } else {
                     runs[oldest] = nil

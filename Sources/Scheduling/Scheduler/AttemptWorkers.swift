@@ -1,0 +1,142 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-scheduling open source project
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+import DequeModule
+import Synchronization
+
+/// The tasks that execute attempts: a pool that grows on demand up to the concurrency limit and
+/// keeps its workers between attempts, so that starting an attempt costs a queue entry instead of
+/// a new task.
+///
+/// The loop hands each pass's attempts over in one ``submit(_:)`` and wakes at most one idle
+/// worker; every worker that takes an attempt while more wait wakes the next idle one. A burst of
+/// short jobs is thus spread over the workers that are awake instead of costing one wake-up per
+/// attempt on the loop, and a burst of long ones still starts every attempt at once. When attempts
+/// wait and no worker is idle, ``hires()`` tells the loop how many workers to add (doubling), and a
+/// worker that finds itself short rings the loop's doorbell.
+final class AttemptWorkers: Sendable {
+    private struct Waiter {
+        var id: UInt64
+        var continuation: CheckedContinuation<Scheduler.Start?, Never>
+    }
+
+    private struct State {
+        var queue: Deque<Scheduler.Start> = []
+        var idle: [Waiter] = []
+        var workers = 0
+        var nextID: UInt64 = 0
+        var isShort = false
+        var isClosed = false
+
+        /// Hands the oldest waiting attempt to an idle worker, if both exist.
+        mutating func handOff() -> (CheckedContinuation<Scheduler.Start?, Never>, Scheduler.Start)? {
+            guard !queue.isEmpty, let waiter = idle.popLast() else { return nil }
+            return (waiter.continuation, queue.removeFirst())
+        }
+
+        /// Notes whether attempts wait with no worker to take them.
+        mutating func noteShortage(limit: Int) -> Bool {
+            let short = !queue.isEmpty && idle.isEmpty && workers < limit
+            defer { isShort = isShort || short }
+            return short && !isShort
+        }
+    }
+
+    private let state = Mutex(State())
+    private let limit: Int
+    private let doorbell: Doorbell
+
+    /// Creates a pool of at most `limit` workers that rings `doorbell` when it needs more.
+    init(limit: Int, doorbell: Doorbell) {
+        self.limit = max(1, limit)
+        self.doorbell = doorbell
+    }
+
+    /// Queues attempts for the workers, waking one idle worker.
+    func submit(_ starts: [Scheduler.Start]) {
+        guard !starts.isEmpty else { return }
+        let handOff = state.withLock { state in
+            state.queue.append(contentsOf: starts)
+            return state.handOff()
+        }
+        if let (continuation, start) = handOff { continuation.resume(returning: start) }
+    }
+
+    /// How many workers the loop should start now: none while an idle worker can take the waiting
+    /// attempts; otherwise as many as there are workers (at least one), within the limit and no
+    /// more than attempts wait. The count is reserved when returned.
+    func hires() -> Int {
+        state.withLock { state in
+            state.isShort = false
+            guard !state.queue.isEmpty, state.idle.isEmpty, state.workers < limit else { return 0 }
+            let count = min(state.queue.count, limit - state.workers, max(1, state.workers))
+            state.workers += count
+            return count
+        }
+    }
+
+    /// The next attempt for a worker, waiting while none is queued; nil when the pool is closed or
+    /// the worker is cancelled with nothing queued, and then the worker ends.
+    func next() async -> Scheduler.Start? {
+        let taken: Scheduler.Start? = state.withLock { state in
+            state.queue.isEmpty ? nil : state.queue.removeFirst()
+        }
+        if let taken {
+            spread()
+            return taken
+        }
+        let id = state.withLock { state in
+            state.nextID &+= 1
+            return state.nextID
+        }
+        let start = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Scheduler.Start?, Never>) in
+                let immediate: Scheduler.Start?? = state.withLock { state in
+                    if !state.queue.isEmpty { return .some(state.queue.removeFirst()) }
+                    if state.isClosed || Task.isCancelled {
+                        state.workers -= 1
+                        return .some(nil)
+                    }
+                    state.idle.append(Waiter(id: id, continuation: continuation))
+                    return .none
+                }
+                if let immediate { continuation.resume(returning: immediate) }
+            }
+        } onCancel: {
+            let waiter: Waiter? = state.withLock { state in
+                guard let index = state.idle.firstIndex(where: { $0.id == id }) else { return nil }
+                state.workers -= 1
+                return state.idle.remove(at: index)
+            }
+            waiter?.continuation.resume(returning: nil)
+        }
+        if start != nil { spread() }
+        return start
+    }
+
+    /// After a worker took an attempt: wakes the next idle worker when more wait, or tells the
+    /// loop that workers are short.
+    private func spread() {
+        let (handOff, isShort) = state.withLock { state in
+            (state.handOff(), state.noteShortage(limit: limit))
+        }
+        if let (continuation, start) = handOff { continuation.resume(returning: start) }
+        if isShort { doorbell.ring() }
+    }
+
+    /// Ends the idle workers and makes every later ``next()`` return nil once the queue is empty.
+    func close() {
+        let idle = state.withLock { state in
+            state.isClosed = true
+            state.workers -= state.idle.count
+            defer { state.idle.removeAll() }
+            return state.idle
+        }
+        for waiter in idle { waiter.continuation.resume(returning: nil) }
+    }
+}

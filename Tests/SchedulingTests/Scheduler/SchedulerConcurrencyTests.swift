@@ -1,0 +1,100 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-scheduling open source project
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import Scheduling
+import SchedulingTesting
+import Testing
+
+@Suite("Scheduler concurrency")
+struct SchedulerConcurrencyTests {
+    static let start = Fixture.date("2026-01-01T00:00:00Z")
+
+    /// Ten minutes of work on the clock, counted.
+    static func work(_ context: JobContext, counter: Counter?) async throws {
+        counter?.enter()
+        defer { counter?.leave() }
+        counter?.increment()
+        try await context.clock.sleep(until: context.clock.now.addingTimeInterval(600))
+    }
+
+    /// Adds `count` schedules named `job-0`, `job-1` ... that run `job` every hour.
+    static func addHourly(_ count: Int, _ job: String, to scheduler: Scheduler) async throws {
+        for index in 0..<count {
+            try await scheduler.add(Schedule("\(job)-\(index)", job: JobReference(job), trigger: .cron("0 * * * *")))
+        }
+    }
+
+    /// Twenty long jobs due at once under a limit of eight: eight at a time, each wave at once.
+    @Test("a burst of long jobs runs exactly as many at once as the limit allows, burst after burst")
+    func burstsOfLongJobs() async throws {
+        let counter = Counter()
+        var jobs = JobRegistry()
+        jobs.register("long") { context in try await Self.work(context, counter: counter) }
+        let (driver, store) = Fixture.scheduler(jobs: jobs, concurrency: 8)
+        let start = Self.start
+        try await driver.run { driver in
+            try await Self.addHourly(20, "long", to: driver.scheduler)
+            // The first wave of eight starts at the hour, all of them, before the clock moves on.
+            try await driver.advance(to: start.addingTimeInterval(3600))
+            #expect(counter.count == 8)
+            try await driver.advance(to: start.addingTimeInterval(2 * 3600 - 1))
+            #expect(counter.count == 20)
+            // A second burst finds the workers of the first.
+            try await driver.advance(to: start.addingTimeInterval(3 * 3600 - 1))
+        }
+        let runs = try await Fixture.allRuns(store)
+        #expect(runs.count == 40)
+        #expect(runs.allSatisfy { $0.status == .succeeded })
+        #expect(counter.maximumConcurrent == 8)
+        // Waves of eight start at the hour, ten minutes later and twenty minutes later.
+        let firstBurst = runs.filter { $0.occurrence == start.addingTimeInterval(3600) }
+        let starts = Dictionary(grouping: firstBurst.compactMap(\.started), by: { $0 }).mapValues(\.count)
+        #expect(
+            starts == [
+                start.addingTimeInterval(3600): 8, start.addingTimeInterval(4200): 8,
+                start.addingTimeInterval(4800): 4,
+            ])
+    }
+
+    @Test("a burst of short jobs larger than the limit runs every occurrence once")
+    func burstOfShortJobs() async throws {
+        let counter = Counter()
+        var jobs = JobRegistry()
+        jobs.register("quick") { _ in counter.increment() }
+        let (driver, store) = Fixture.scheduler(jobs: jobs, concurrency: 64)
+        let start = Self.start
+        try await driver.run { driver in
+            try await Self.addHourly(200, "quick", to: driver.scheduler)
+            try await driver.advance(to: start.addingTimeInterval(2 * 3600))
+        }
+        let runs = try await Fixture.allRuns(store)
+        #expect(counter.count == 400)
+        #expect(runs.count == 400)
+        #expect(Set(runs.map { "\($0.schedule) \($0.occurrence)" }).count == 400)
+        #expect(runs.allSatisfy { $0.status == .succeeded && $0.attempts.count == 1 })
+    }
+
+    @Test("shutdown in a burst cancels the attempts that run and skips the rest, losing none")
+    func shutdownInBurst() async throws {
+        var jobs = JobRegistry()
+        jobs.register("long") { context in try await Self.work(context, counter: nil) }
+        let (driver, store) = Fixture.scheduler(jobs: jobs, concurrency: 64)
+        let start = Self.start
+        try await driver.run { driver in
+            try await Self.addHourly(200, "long", to: driver.scheduler)
+            try await driver.advance(to: start.addingTimeInterval(3600))
+        }
+        let runs = try await Fixture.allRuns(store)
+        let skips = try await Fixture.allSkips(store)
+        #expect(runs.count == 200)
+        #expect(runs.filter { $0.status == .cancelled }.count == 64)
+        #expect(runs.filter { $0.status == .skipped }.count == 136)
+        #expect(skips.filter { $0.reason == .shutdown }.count == 136)
+    }
+}
