@@ -13,22 +13,19 @@ import Foundation
 /// The loop writes them with one ``JobStore/saveRuns(_:)`` and one
 /// ``JobStore/advanceCursors(_:)`` call before any attempt it starts executes and before it waits
 /// again, so a store with transactions commits one pass of the loop at a time instead of one write
-/// per occurrence. A run recorded twice before a flush is written once, in its latest state.
+/// per occurrence. It keeps the active runs themselves, not copies of their records: a run changed
+/// twice before a flush is written once, in its state at the flush.
 struct PendingWrites {
-    private(set) var runs: [JobRun] = []
-    private var positions: [UUID: Int] = [:]
-    private(set) var cursors: [String: Date] = [:]
+    private var runs: [Scheduler.ActiveRun] = []
+    private var cursors: [String: Date] = [:]
 
     var isEmpty: Bool { runs.isEmpty && cursors.isEmpty }
 
-    /// Records a run's current state.
-    mutating func record(_ run: JobRun) {
-        if let position = positions[run.id] {
-            runs[position] = run
-        } else {
-            positions[run.id] = runs.count
-            runs.append(run)
-        }
+    /// Notes that a run's record changed.
+    mutating func record(_ run: Scheduler.ActiveRun) {
+        guard !run.isWritePending else { return }
+        run.isWritePending = true
+        runs.append(run)
     }
 
     /// Records that a schedule handled every occurrence up to and including `occurrence`.
@@ -37,9 +34,13 @@ struct PendingWrites {
         cursors[name] = occurrence
     }
 
-    /// Hands over what is pending and starts empty.
+    /// Hands over the runs' current records and the cursors, and starts empty.
     mutating func take() -> (runs: [JobRun], cursors: [String: Date]) {
         defer { self = PendingWrites() }
-        return (runs, cursors)
+        let records = runs.map { run in
+            run.isWritePending = false
+            return run.record
+        }
+        return (records, cursors)
     }
 }

@@ -205,7 +205,7 @@ extension Scheduler {
                 id: runIdentifiers.nextIdentifier(), schedule: name, occurrence: now, origin: .manual,
                 owner: configuration.instance, created: now)
             try await store.saveRun(run)
-            admitClaimed(makeActiveRun(run, schedule: entry.schedule), now: now)
+            admitClaimed(makeActiveRun(run, schedule: entry.schedule), of: entry, now: now)
             return run.id
         case .synchronize:
             try await synchronize(now: now)
@@ -288,7 +288,7 @@ extension Scheduler {
             logger.info(
                 "requested run taken",
                 metadata: ["scheduler.schedule": "\(run.schedule)", "scheduler.run": "\(run.id)"])
-            admitClaimed(makeActiveRun(run, schedule: entry.schedule), now: now)
+            admitClaimed(makeActiveRun(run, schedule: entry.schedule), of: entry, now: now)
         }
     }
 
@@ -437,7 +437,6 @@ extension Scheduler {
         var plan = FirePlan(entry: entry, generation: entry.generation)
         let policy = schedule.catchUp
         let windowStart = now.addingTimeInterval(-policy.window.seconds)
-        var onTime: [Date] = []
         var missed: [Date] = []
         var skipped: [(Date, SkipRecord.Reason, String)] = []
         var handled = 0
@@ -455,7 +454,8 @@ extension Scheduler {
             } else if entry.isPaused {
                 skipped.append((event.instant, .paused, "the schedule is paused"))
             } else if now.timeIntervalSince(due) <= policy.grace.seconds {
-                onTime.append(event.instant)
+                // The caught-up occurrences go before these, below.
+                plan.claims.append((event.instant, .scheduled))
             } else if due < windowStart {
                 skipped.append(
                     (event.instant, .outsideCatchUpWindow, "missed by more than the catch-up window \(policy.window)"))
@@ -471,7 +471,7 @@ extension Scheduler {
             )
         }
         await recordSkips(skipped, schedule: name, now: now)
-        plan.claims = missed[selected].map { ($0, .catchUp) } + onTime.map { ($0, .scheduled) }
+        if !selected.isEmpty { plan.claims = missed[selected].map { ($0, .catchUp) } + plan.claims }
         return plan
     }
 
@@ -567,14 +567,14 @@ extension Scheduler {
             fencingToken: token,
             created: now
         )
-        pendingWrites.record(run)
         let activeRun = makeActiveRun(run, schedule: schedule)
+        pendingWrites.record(activeRun)
         if buffer {
             active[run.id] = activeRun
             entry.buffered.append(run.id)
             emit(.fired, run: run, now: now, message: "waiting behind the active run")
         } else {
-            admitClaimed(activeRun, now: now)
+            admitClaimed(activeRun, of: entry, now: now)
         }
     }
 
@@ -588,11 +588,11 @@ extension Scheduler {
     }
 
     /// Makes a claimed run active and ready to start.
-    func admitClaimed(_ activeRun: ActiveRun, now: Date) {
+    func admitClaimed(_ activeRun: ActiveRun, of entry: Entry, now: Date) {
         let run = activeRun.record
         if run.origin == .manual { activeRun.due = now }
         active[run.id] = activeRun
-        entries[run.schedule]?.activeRuns.append(run.id)
+        entry.activeRuns.append(run.id)
         if let policy = activeRun.schedule.deadline, let deadline = activeRun.deadline, deadline > now {
             let atRisk = deadline.addingTimeInterval(-policy.buffer.seconds)
             if atRisk > now, policy.buffer > .zero { addTimer(at: atRisk, .atRisk(run.id)) }
@@ -668,9 +668,10 @@ extension Scheduler {
             run.status = .running
             run.finished = nil
             run.owner = configuration.instance
-            pendingWrites.record(run)
+            let activeRun = makeActiveRun(run, schedule: entry.schedule)
+            pendingWrites.record(activeRun)
             emit(.retrying, run: run, now: now, message: "retrying after an interruption")
-            admitClaimed(makeActiveRun(run, schedule: entry.schedule), now: now)
+            admitClaimed(activeRun, of: entry, now: now)
         }
     }
 

@@ -100,7 +100,7 @@ extension Scheduler {
             addTimer(at: now.addingTimeInterval(timeout.seconds), .timeout(id, attempt: number))
         }
         executing += 1
-        pendingWrites.record(run.record)
+        pendingWrites.record(run)
         var jobLogger = logger
         // Rendered only when the job logs.
         jobLogger[metadataKey: "scheduler.schedule"] = .string(run.record.schedule)
@@ -242,7 +242,7 @@ extension Scheduler {
         }
         run.retryAt = retryAt
         addTimer(at: retryAt, .retry(id))
-        pendingWrites.record(run.record)
+        pendingWrites.record(run)
         emit(
             .retrying, run: run.record, now: now, attempt: attempts,
             message: "attempt \(attempts) failed (\(message)); next at \(Timestamp.string(from: retryAt))")
@@ -291,7 +291,7 @@ extension Scheduler {
         run.record.status = status
         run.record.finished = now
         if let reason = run.fallbackReason { run.record.fallback = reason }
-        pendingWrites.record(run.record)
+        pendingWrites.record(run)
         let name = run.record.schedule
         let kind: SchedulerEvent.Kind =
             switch status {
@@ -311,7 +311,7 @@ extension Scheduler {
             let next = entry.buffered.popFirst()
         {
             if let waiting = active[next] {
-                admitClaimed(waiting, now: now)
+                admitClaimed(waiting, of: entry, now: now)
             }
         }
         if phase == .running, entry.schedule.trigger.dependsOnCompletion, entry.activeRuns.isEmpty,

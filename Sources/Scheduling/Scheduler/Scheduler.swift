@@ -115,6 +115,8 @@ public actor Scheduler: Service {
         var readyToken: UInt64?
         /// Why the next attempt runs the fallback; set once the fallback is chosen.
         var fallbackReason: String?
+        /// Whether ``PendingWrites`` holds the run for the next flush.
+        var isWritePending = false
 
         init(record: JobRun, schedule: Schedule, due: Date, deadline: Date?) {
             self.record = record
