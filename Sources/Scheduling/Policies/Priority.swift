@@ -8,7 +8,8 @@
 
 /// How urgent a schedule's runs are when the scheduler's concurrency limit is reached.
 ///
-/// Ready runs start in priority order (critical first), then by due time, then by schedule name.
+/// Ready runs start in priority order (critical first), then by due time, then in the order they
+/// became ready; runs due at the same instant that cannot all start at once become ready in name order.
 public struct Priority: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     private let rank: Int
 

@@ -384,6 +384,11 @@ extension Scheduler {
     /// Handles every event due at `now` of the schedules given: claims the occurrences to run
     /// (one store call for all of them), admits their runs, records skips and moves cursors.
     private func fireDue(_ due: [Entry], now: Date) async {
+        var due = due
+        if due.count > configuration.concurrency - executing {
+            // They cannot all start now: name order breaks the ties of priority and due time.
+            due.sort { $0.schedule.name < $1.schedule.name }
+        }
         var plans: [FirePlan] = []
         plans.reserveCapacity(due.count)
         var occurrences: [Occurrence] = []
@@ -397,6 +402,7 @@ extension Scheduler {
         }
         var tokens = [Int64?](repeating: nil, count: occurrences.count)
         if !occurrences.isEmpty {
+            active.reserveCapacity(active.count + occurrences.count)
             await renewLease(now: now, force: false)
             do {
                 tokens = try await store.claim(occurrences, owner: configuration.instance)
@@ -615,7 +621,7 @@ extension Scheduler {
         run.readyToken = sequence
         ready.insert(
             ReadyItem(
-                priority: run.schedule.priority, due: run.due, schedule: run.record.schedule, sequence: sequence,
+                priority: run.schedule.priority, due: run.due, sequence: sequence,
                 run: run)
         )
         // No ring: everything that enqueues runs in the loop's pass (or before the loop starts),

@@ -146,18 +146,17 @@ public actor Scheduler: Service {
         static func == (lhs: TimerItem, rhs: TimerItem) -> Bool { lhs.sequence == rhs.sequence }
     }
 
+    /// A run in the ready queue: by priority, then due time, then the order it became ready
+    /// (runs due together become ready in schedule name order when they cannot all start at once).
     struct ReadyItem: Comparable {
         var priority: Priority
         var due: Date
-        var schedule: String
         var sequence: UInt64
         var run: ActiveRun
 
         static func < (lhs: ReadyItem, rhs: ReadyItem) -> Bool {
             if lhs.priority != rhs.priority { return lhs.priority < rhs.priority }
             if lhs.due != rhs.due { return lhs.due < rhs.due }
-            // String's own order: as deterministic as byte order, and far cheaper in a heap.
-            if lhs.schedule != rhs.schedule { return lhs.schedule < rhs.schedule }
             return lhs.sequence < rhs.sequence
         }
 

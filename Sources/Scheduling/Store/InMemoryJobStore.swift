@@ -66,9 +66,16 @@ public final class InMemoryJobStore: JobStore {
         }
     }
 
+    /// A run in a box, so that the runs dictionary holds references: updating a run does not
+    /// touch the dictionary, and dropping one moves no large values.
+    private final class StoredRun {
+        var run: JobRun
+        init(_ run: JobRun) { self.run = run }
+    }
+
     private struct State {
         var records: [String: Record] = [:]
-        var runs: [UUID: JobRun] = [:]
+        var runs: [UUID: StoredRun] = [:]
         var checkpoints: [String: Checkpoint] = [:]
         var leases: [String: Date] = [:]
         var lastToken: Int64 = 0
@@ -82,19 +89,23 @@ public final class InMemoryJobStore: JobStore {
 
         /// Inserts or replaces a run; a new one may push the schedule's oldest finished run out.
         mutating func insert(_ run: JobRun, keeping limit: Int) {
-            if runs.updateValue(run, forKey: run.id) != nil { return }
+            if let stored = runs[run.id] {
+                stored.run = run
+                return
+            }
+            runs[run.id] = StoredRun(run)
             Self.append(run.id, to: &records[run.schedule, default: Record()].runIDs, keeping: limit, runs: &runs)
         }
 
         /// Appends a new run to a schedule's list; drops its oldest finished runs beyond the limit.
         private static func append(
-            _ id: UUID, to ids: inout Deque<UUID>, keeping limit: Int, runs: inout [UUID: JobRun]
+            _ id: UUID, to ids: inout Deque<UUID>, keeping limit: Int, runs: inout [UUID: StoredRun]
         ) {
             ids.append(id)
             var kept = 0
             while ids.count - kept > limit {
                 let oldest = ids.removeFirst()
-                if let old = runs[oldest], !old.status.isFinished {
+                if let old = runs[oldest], !old.run.status.isFinished {
                     ids.append(oldest)  // still active: keep it, look at the next
                     kept += 1
                 } else {
@@ -181,13 +192,14 @@ public final class InMemoryJobStore: JobStore {
     public func saveRuns(_ runs: [JobRun]) async throws {
         let limit = configuration.runsPerSchedule
         state.withLock { state in
+            state.runs.reserveCapacity(state.runs.count + runs.count)
             for run in runs { state.insert(run, keeping: limit) }
         }
     }
 
     /// The run with an identifier.
     public func run(id: UUID) async throws -> JobRun? {
-        state.withLock { $0.runs[id] }
+        state.withLock { $0.runs[id]?.run }
     }
 
     /// Runs matching a query, newest occurrence first.
@@ -195,9 +207,9 @@ public final class InMemoryJobStore: JobStore {
         state.withLock { state in
             let candidates: [JobRun]
             if let schedule = query.schedule {
-                candidates = state.records[schedule]?.runIDs.compactMap { state.runs[$0] } ?? []
+                candidates = state.records[schedule]?.runIDs.compactMap { state.runs[$0]?.run } ?? []
             } else {
-                candidates = Array(state.runs.values)
+                candidates = state.runs.values.map(\.run)
             }
             return Self.page(candidates.filter(query.matches), limit: query.limit, offset: query.offset) {
                 ($0.occurrence, $0.created, $0.id.uuidString) > ($1.occurrence, $1.created, $1.id.uuidString)
@@ -257,12 +269,10 @@ public final class InMemoryJobStore: JobStore {
     public func interruptRuns(ownedByLeasesExpiredAt now: Date) async throws -> [JobRun] {
         state.withLock { state in
             var changed: [JobRun] = []
-            for (id, run) in state.runs where !run.status.isFinished && !run.isRequest {
-                if let owner = run.owner, let expiry = state.leases[owner], expiry > now { continue }
-                var interrupted = run
-                interrupted.markInterrupted(at: now)
-                state.runs[id] = interrupted
-                changed.append(interrupted)
+            for stored in state.runs.values where !stored.run.status.isFinished && !stored.run.isRequest {
+                if let owner = stored.run.owner, let expiry = state.leases[owner], expiry > now { continue }
+                stored.run.markInterrupted(at: now)
+                changed.append(stored.run)
             }
             return changed.sorted { $0.occurrence < $1.occurrence }
         }
@@ -272,11 +282,9 @@ public final class InMemoryJobStore: JobStore {
     public func takeRequestedRuns(owner: String) async throws -> [JobRun] {
         state.withLock { state in
             var taken: [JobRun] = []
-            for (id, run) in state.runs where run.isRequest {
-                var run = run
-                run.owner = owner
-                state.runs[id] = run
-                taken.append(run)
+            for stored in state.runs.values where stored.run.isRequest {
+                stored.run.owner = owner
+                taken.append(stored.run)
             }
             return taken.sorted { ($0.created, $0.id.uuidString) < ($1.created, $1.id.uuidString) }
         }
