@@ -85,9 +85,10 @@ extension Scheduler {
         setActivity { $0.isParked = true }
         defer { setActivity { $0.isParked = false } }
         if Task.isCancelled {
-            // Cancelled, the clock's sleep returns at once; only attempts that finish move the
-            // loop on, so wait for them instead of spinning.
-            await doorbell.wait(ignoringCancellation: true)
+            // Cancelled, the clock's sleep returns at once. While draining, only attempts that
+            // finish move the loop on, so wait for them instead of spinning; otherwise return,
+            // and the next pass begins the shutdown.
+            if phase == .draining, executing > 0 { await doorbell.wait(ignoringCancellation: true) }
             return
         }
         await withTaskGroup(of: Void.self) { group in

@@ -43,6 +43,8 @@ public actor Scheduler: Service {
         /// Defaults to `scheduler-` and eight random hexadecimal digits.
         public var instance: String
         /// How many attempts execute at once; ready runs beyond wait in priority order. Default 4.
+        /// Attempts run on worker tasks that the scheduler starts as needed, up to this many, and
+        /// keeps between attempts.
         public var concurrency: Int
         /// How long running attempts may take to finish after shutdown begins. Default 30 seconds.
         public var shutdownGracePeriod: Duration
