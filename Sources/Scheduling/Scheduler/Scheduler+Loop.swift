@@ -684,15 +684,23 @@ extension Scheduler {
 
     /// Writes the runs and cursors changed since the last flush: runs first, so that a cursor
     /// never covers an occurrence whose run is not recorded.
-    func flushWrites() async {
-        guard !pendingWrites.isEmpty else { return }
-        let (runs, cursors) = pendingWrites.take()
-        do {
-            try await store.saveRuns(runs)
-        } catch {
-            logger.error(
-                "could not record runs", metadata: ["scheduler.runs": "\(runs.count)", "scheduler.error": "\(error)"])
+    ///
+    /// - Parameter includingCursors: Whether to write the cursors too. Starting attempts needs
+    ///   only their runs recorded; the cursors can follow at the end of the pass.
+    func flushWrites(includingCursors: Bool = true) async {
+        let runs = pendingWrites.takeRuns()
+        if !runs.isEmpty {
+            do {
+                try await store.saveRuns(runs)
+            } catch {
+                logger.error(
+                    "could not record runs",
+                    metadata: ["scheduler.runs": "\(runs.count)", "scheduler.error": "\(error)"])
+            }
         }
+        guard includingCursors else { return }
+        let cursors = pendingWrites.takeCursors()
+        guard !cursors.isEmpty else { return }
         do {
             try await store.advanceCursors(cursors)
         } catch {

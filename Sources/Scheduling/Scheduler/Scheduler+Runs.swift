@@ -36,7 +36,7 @@ extension Scheduler {
         guard !starts.isEmpty else { return }
         setActivity { $0.attempts += starts.count }
         await renewLease(now: now, force: false)
-        await flushWrites()
+        await flushWrites(includingCursors: false)
         if isObserved(.started) {
             for start in starts {
                 let context = start.context
