@@ -49,8 +49,21 @@ public struct JobContext: Sendable {
     public var deadline: Date?
     /// The scheduler's clock; sleep on it rather than on the system clock, so tests run in virtual time.
     public var clock: any SchedulerClock
-    /// A logger with the schedule and run in its metadata.
-    public var logger: Logger
+    /// A logger with the schedule, the run and the attempt in its metadata (`scheduler.schedule`,
+    /// `scheduler.run`, `scheduler.attempt`), added when the logger is read, so that attempts of
+    /// jobs that do not log pay nothing for it.
+    public var logger: Logger {
+        get {
+            var logger = baseLogger
+            logger[metadataKey: "scheduler.schedule"] = .string(schedule)
+            logger[metadataKey: "scheduler.run"] = .stringConvertible(runID)
+            logger[metadataKey: "scheduler.attempt"] = .stringConvertible(attempt)
+            return logger
+        }
+        set { baseLogger = newValue }
+    }
+
+    private var baseLogger: Logger
 
     /// Creates a context.
     public init(
@@ -72,6 +85,6 @@ public struct JobContext: Sendable {
         self.fencingToken = fencingToken
         self.deadline = deadline
         self.clock = clock
-        self.logger = logger
+        self.baseLogger = logger
     }
 }

@@ -135,6 +135,7 @@ extension Scheduler {
     private func install(_ entry: Entry) {
         let entry = entry
         entry.generation &+= 1
+        entry.isInstalled = true
         entries[entry.schedule.name] = entry
         scheduleDueTimer(for: entry)
     }
@@ -206,7 +207,7 @@ extension Scheduler {
                 id: runIdentifiers.nextIdentifier(), schedule: name, occurrence: now, origin: .manual,
                 owner: configuration.instance, created: now)
             try await store.saveRun(run)
-            admitClaimed(makeActiveRun(run, schedule: entry.schedule), of: entry, now: now)
+            admitClaimed(makeActiveRun(run, of: entry), now: now)
             return run.id
         case .synchronize:
             try await synchronize(now: now)
@@ -227,6 +228,7 @@ extension Scheduler {
     private func forget(_ name: String, now: Date) async {
         guard let entry = entries.removeValue(forKey: name) else { return }
         entry.generation &+= 1
+        entry.isInstalled = false
         for id in entry.buffered {
             await finish(id, status: .cancelled, now: now, message: "its schedule was removed")
         }
@@ -289,7 +291,7 @@ extension Scheduler {
             logger.info(
                 "requested run taken",
                 metadata: ["scheduler.schedule": "\(run.schedule)", "scheduler.run": "\(run.id)"])
-            admitClaimed(makeActiveRun(run, schedule: entry.schedule), of: entry, now: now)
+            admitClaimed(makeActiveRun(run, of: entry), now: now)
         }
     }
 
@@ -574,29 +576,32 @@ extension Scheduler {
             fencingToken: token,
             created: now
         )
-        let activeRun = makeActiveRun(run, schedule: schedule)
+        let activeRun = makeActiveRun(run, of: entry)
         pendingWrites.record(activeRun)
         if buffer {
             active[run.id] = activeRun
             entry.buffered.append(run.id)
             emit(.fired, run: run, now: now, message: "waiting behind the active run")
         } else {
-            admitClaimed(activeRun, of: entry, now: now)
+            admitClaimed(activeRun, now: now)
         }
     }
 
-    func makeActiveRun(_ run: JobRun, schedule: Schedule) -> ActiveRun {
-        ActiveRun(
+    /// A run of an entry's schedule, under its current definition.
+    func makeActiveRun(_ run: JobRun, of entry: Entry) -> ActiveRun {
+        let schedule = entry.schedule
+        return ActiveRun(
             record: run,
-            schedule: schedule,
+            entry: entry,
             due: schedule.dueTime(of: run.occurrence),
             deadline: schedule.deadline.map { $0.deadline(for: run.occurrence) }
         )
     }
 
     /// Makes a claimed run active and ready to start.
-    func admitClaimed(_ activeRun: ActiveRun, of entry: Entry, now: Date) {
+    func admitClaimed(_ activeRun: ActiveRun, now: Date) {
         let run = activeRun.record
+        let entry = activeRun.entry
         if run.origin == .manual { activeRun.due = now }
         active[run.id] = activeRun
         entry.activeRuns.append(run.id)
@@ -675,10 +680,10 @@ extension Scheduler {
             run.status = .running
             run.finished = nil
             run.owner = configuration.instance
-            let activeRun = makeActiveRun(run, schedule: entry.schedule)
+            let activeRun = makeActiveRun(run, of: entry)
             pendingWrites.record(activeRun)
             emit(.retrying, run: run, now: now, message: "retrying after an interruption")
-            admitClaimed(activeRun, of: entry, now: now)
+            admitClaimed(activeRun, now: now)
         }
     }
 

@@ -101,11 +101,6 @@ extension Scheduler {
         }
         executing += 1
         pendingWrites.record(run)
-        var jobLogger = logger
-        // Rendered only when the job logs.
-        jobLogger[metadataKey: "scheduler.schedule"] = .string(run.record.schedule)
-        jobLogger[metadataKey: "scheduler.run"] = .stringConvertible(id)
-        jobLogger[metadataKey: "scheduler.attempt"] = .stringConvertible(number)
         let context = JobContext(
             runID: id,
             schedule: run.record.schedule,
@@ -115,7 +110,7 @@ extension Scheduler {
             fencingToken: run.record.fencingToken,
             deadline: run.deadline,
             clock: clock,
-            logger: jobLogger
+            logger: logger
         )
         return Start(job: job, context: context, signal: signal)
     }
@@ -292,7 +287,6 @@ extension Scheduler {
         run.record.finished = now
         if let reason = run.fallbackReason { run.record.fallback = reason }
         pendingWrites.record(run)
-        let name = run.record.schedule
         let kind: SchedulerEvent.Kind =
             switch status {
             case .succeeded: .succeeded
@@ -304,14 +298,15 @@ extension Scheduler {
             emit(.fallbackUsed, run: run.record, now: now, message: run.fallbackReason)
         }
         emit(kind, run: run.record, now: now, message: message)
-        guard let entry = entries[name] else { return }
+        let entry = run.entry
+        guard entry.isInstalled else { return }
         entry.activeRuns.removeAll { $0 == id }
         entry.buffered.removeAll { $0 == id }
         if phase == .running, entry.activeRuns.count < entry.schedule.overlap.concurrentRuns,
             let next = entry.buffered.popFirst()
         {
             if let waiting = active[next] {
-                admitClaimed(waiting, of: entry, now: now)
+                admitClaimed(waiting, now: now)
             }
         }
         if phase == .running, entry.schedule.trigger.dependsOnCompletion, entry.activeRuns.isEmpty,

@@ -87,6 +87,8 @@ public actor Scheduler: Service {
         var activeRuns: [UUID] = []
         /// Runs claimed while others were active, waiting under the overlap policy.
         var buffered: Deque<UUID> = []
+        /// Whether the scheduler runs this entry; false once its schedule is removed.
+        var isInstalled = false
 
         init(schedule: Schedule, isPaused: Bool, cursor: Date, nextEvent: Trigger.Event?, generation: Int) {
             self.schedule = schedule
@@ -105,6 +107,8 @@ public actor Scheduler: Service {
     /// A run that has not finished; a class for the same reason as ``Entry``.
     final class ActiveRun {
         var record: JobRun
+        /// The schedule's entry; the run keeps the definition it was admitted under in `schedule`.
+        let entry: Entry
         let schedule: Schedule
         var due: Date
         let deadline: Date?
@@ -120,9 +124,10 @@ public actor Scheduler: Service {
         /// Whether ``PendingWrites`` holds the run for the next flush.
         var isWritePending = false
 
-        init(record: JobRun, schedule: Schedule, due: Date, deadline: Date?) {
+        init(record: JobRun, entry: Entry, due: Date, deadline: Date?) {
             self.record = record
-            self.schedule = schedule
+            self.entry = entry
+            self.schedule = entry.schedule
             self.due = due
             self.deadline = deadline
         }
