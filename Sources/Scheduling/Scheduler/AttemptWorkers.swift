@@ -39,11 +39,11 @@ final class AttemptWorkers: Sendable {
             return (waiter.continuation, queue.removeFirst())
         }
 
-        /// Notes whether attempts wait with no worker to take them.
+        /// Notes that attempts wait with no worker to take them; true when that is news.
         mutating func noteShortage(limit: Int) -> Bool {
-            let short = !queue.isEmpty && idle.isEmpty && workers < limit
-            defer { isShort = isShort || short }
-            return short && !isShort
+            guard !isShort, !queue.isEmpty, idle.isEmpty, workers < limit else { return false }
+            isShort = true
+            return true
         }
     }
 

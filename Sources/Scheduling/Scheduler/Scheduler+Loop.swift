@@ -388,7 +388,7 @@ extension Scheduler {
     /// (one store call for all of them), admits their runs, records skips and moves cursors.
     private func fireDue(_ due: [Entry], now: Date) async {
         var due = due
-        if due.count > configuration.concurrency - executing {
+        if ready.count + due.count > configuration.concurrency - executing {
             // They cannot all start now: name order breaks the ties of priority and due time.
             due.sort { $0.schedule.name < $1.schedule.name }
         }
