@@ -34,7 +34,7 @@ struct PendingWrites {
 
     /// Hands over the runs' current records.
     mutating func takeRuns() -> [JobRun] {
-        defer { runs.removeAll() }
+        defer { runs.removeAll(keepingCapacity: true) }
         return runs.map { run in
             run.isWritePending = false
             return run.record
@@ -43,7 +43,7 @@ struct PendingWrites {
 
     /// Hands over the cursors.
     mutating func takeCursors() -> [String: Date] {
-        defer { cursors.removeAll() }
+        defer { cursors.removeAll(keepingCapacity: true) }
         return cursors
     }
 }
