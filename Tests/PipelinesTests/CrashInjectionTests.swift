@@ -9,6 +9,7 @@
 import Foundation
 import Pipelines
 import Scheduling
+import SchedulingTesting
 import Testing
 
 /// A newsletter in five stages: fetch (HTTP), parse, render (writes a file), send (mail), archive.
@@ -72,11 +73,13 @@ struct CrashInjectionTests {
     static let stages = 5
 
     /// Every boundary: a crash just before or just after each stage's checkpoint is written.
-    static let crashPoints: [(Int, CrashingStore.Moment)] = (1...stages).flatMap { [($0, .before), ($0, .after)] }
+    static let crashPoints: [(Int, InterceptingJobStore.Moment)] = (1...stages).flatMap {
+        [($0, .before), ($0, .after)]
+    }
 
     @Test(
         "for each crash point, rerunning the run gives the same output and sends the mail once", arguments: crashPoints)
-    func crashAndResume(at checkpoint: Int, moment: CrashingStore.Moment) async throws {
+    func crashAndResume(at checkpoint: Int, moment: InterceptingJobStore.Moment) async throws {
         try await Fixture.withTemporaryFolder { folder in
             let outbox = "\(folder)/outbox"
             let issue = Newsletter.Issue(
@@ -85,9 +88,9 @@ struct CrashInjectionTests {
             let pipeline = Newsletter.pipeline(calls: calls)
             let effects = Newsletter.effects(outbox: outbox, calls: calls)
             let base = InMemoryJobStore()
-            let crashing = CrashingStore(base: base, crashAt: checkpoint, moment: moment)
+            let crashing = Fixture.crashingStore(base: base, crashAt: checkpoint, moment: moment)
             let id = UUID()
-            await #expect(throws: CrashingStore.Crash.self) {
+            await #expect(throws: Crash.self) {
                 try await pipeline.run(issue, id: id, store: crashing, effects: effects, logger: Fixture.logger)
             }
             let result = try await pipeline.run(issue, id: id, store: base, effects: effects, logger: Fixture.logger)

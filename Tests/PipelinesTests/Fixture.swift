@@ -90,64 +90,23 @@ struct Boom: Error, CustomStringConvertible {
     var description: String { message }
 }
 
-/// A store that fails one checkpoint write, as a process killed at that moment would: the
-/// checkpoint is lost (`before`) or stored (`after`), and the pipeline stops there.
-final class CrashingStore: JobStore {
-    enum Moment: Sendable { case before, after }
+/// What a crashing store throws.
+struct Crash: Error {}
 
-    let base: InMemoryJobStore
-    let crashAt: Int
-    let moment: Moment
-    private let writes = Mutex(0)
-
-    init(base: InMemoryJobStore, crashAt: Int, moment: Moment) {
-        self.base = base
-        self.crashAt = crashAt
-        self.moment = moment
-    }
-
-    struct Crash: Error {}
-
-    func saveCheckpoint(_ checkpoint: Checkpoint) async throws {
-        let index = writes.withLock {
-            $0 += 1
-            return $0
+extension Fixture {
+    /// A store that fails one checkpoint write, as a process killed at that moment would: the
+    /// checkpoint is lost (`before`) or stored (`after`), and the pipeline stops there.
+    static func crashingStore(
+        base: InMemoryJobStore, crashAt: Int, moment: InterceptingJobStore.Moment
+    ) -> InterceptingJobStore {
+        let writes = Mutex(0)
+        return InterceptingJobStore(base: base) { operation, now in
+            guard operation == .saveCheckpoint else { return }
+            let index = writes.withLock { count in
+                if now == .before { count += 1 }
+                return count
+            }
+            if index == crashAt, now == moment { throw Crash() }
         }
-        if index == crashAt, moment == .before { throw Crash() }
-        try await base.saveCheckpoint(checkpoint)
-        if index == crashAt, moment == .after { throw Crash() }
-    }
-
-    func checkpoint(run: UUID, stage: String, version: Int) async throws -> Checkpoint? {
-        try await base.checkpoint(run: run, stage: stage, version: version)
-    }
-
-    func saveSchedule(_ schedule: Schedule) async throws { try await base.saveSchedule(schedule) }
-    func deleteSchedule(named name: String) async throws -> Bool { try await base.deleteSchedule(named: name) }
-    func schedules() async throws -> [StoredSchedule] { try await base.schedules() }
-    func setPaused(_ paused: Bool, schedule name: String) async throws {
-        try await base.setPaused(paused, schedule: name)
-    }
-    func advanceCursor(of name: String, to occurrence: Date) async throws {
-        try await base.advanceCursor(of: name, to: occurrence)
-    }
-    func claim(_ occurrence: Date, of schedule: String, owner: String) async throws -> Int64? {
-        try await base.claim(occurrence, of: schedule, owner: owner)
-    }
-    func saveRun(_ run: JobRun) async throws { try await base.saveRun(run) }
-    func run(id: UUID) async throws -> JobRun? { try await base.run(id: id) }
-    func runs(matching query: RunQuery) async throws -> [JobRun] { try await base.runs(matching: query) }
-    func recordSkips(_ skips: [SkipRecord]) async throws { try await base.recordSkips(skips) }
-    func skips(matching query: SkipQuery) async throws -> [SkipRecord] { try await base.skips(matching: query) }
-    func renewLease(instance: String, until expiry: Date) async throws {
-        try await base.renewLease(instance: instance, until: expiry)
-    }
-    func releaseLease(instance: String) async throws { try await base.releaseLease(instance: instance) }
-    func interruptRuns(ownedByLeasesExpiredAt now: Date) async throws -> [JobRun] {
-        try await base.interruptRuns(ownedByLeasesExpiredAt: now)
-    }
-
-    func takeRequestedRuns(owner: String) async throws -> [JobRun] {
-        try await base.takeRequestedRuns(owner: owner)
     }
 }

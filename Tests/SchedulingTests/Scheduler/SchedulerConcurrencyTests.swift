@@ -7,7 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
-import Scheduling
+@_spi(Testing) import Scheduling
 import SchedulingTesting
 import Testing
 
@@ -111,5 +111,51 @@ struct SchedulerConcurrencyTests {
         #expect(runs.filter { $0.status == .cancelled }.count == 64)
         #expect(runs.filter { $0.status == .skipped }.count == 136)
         #expect(skips.filter { $0.reason == .shutdown }.count == 136)
+    }
+
+    /// The loop checks for cancellation once per pass; a cancellation that lands later in the
+    /// pass, here while it writes a cursor, must still end run() rather than leave it parked.
+    @Test("cancelling a scheduler late in a pass with nothing running ends run()")
+    func cancellationLateInAPass() async throws {
+        let reached = Doorbell()
+        let release = Doorbell()
+        let store = InterceptingJobStore(base: InMemoryJobStore()) { operation, moment in
+            guard operation == .advanceCursors, moment == .before else { return }
+            reached.ring()
+            await release.wait(ignoringCancellation: true)
+        }
+        var jobs = JobRegistry()
+        jobs.register("quick") { _ in }
+        let clock = ManualClock(now: Self.start)
+        let scheduler = Scheduler(
+            store: store, executor: jobs, clock: clock, configuration: .init(instance: "test"), logger: Fixture.logger)
+        try await Self.addHourly(1, "quick", to: scheduler)
+        // Paused, its occurrence is skipped: the pass moves the cursor and starts nothing.
+        try await scheduler.pause("quick-0")
+        let stopped = Doorbell()
+        let run = Task {
+            defer { stopped.ring() }
+            try await scheduler.run()
+        }
+        clock.advance(by: .seconds(3600))
+        await reached.wait()
+        run.cancel()
+        release.ring()
+        let ended = await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                await stopped.wait()
+                return !Task.isCancelled
+            }
+            group.addTask {
+                // Only a failing run waits this long.
+                try? await Task.sleep(for: .seconds(10))
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        #expect(ended, "run() did not return after its task was cancelled")
+        #expect(try await store.skips(matching: SkipQuery()).map(\.reason) == [.paused])
     }
 }
