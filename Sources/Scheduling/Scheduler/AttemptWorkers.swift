@@ -83,16 +83,15 @@ final class AttemptWorkers: Sendable {
     /// The next attempt for a worker, waiting while none is queued; nil when the pool is closed or
     /// the worker is cancelled with nothing queued, and then the worker ends.
     func next() async -> Scheduler.Start? {
-        let taken: Scheduler.Start? = state.withLock { state in
-            state.queue.isEmpty ? nil : state.queue.removeFirst()
-        }
-        if let taken {
-            spread()
-            return taken
-        }
-        let id = state.withLock { state in
+        // An attempt at once, or the identifier this worker waits under.
+        let (queued, id): (Scheduler.Start?, UInt64) = state.withLock { state in
+            if !state.queue.isEmpty { return (state.queue.removeFirst(), 0) }
             state.nextID &+= 1
-            return state.nextID
+            return (nil, state.nextID)
+        }
+        if let queued {
+            spread()
+            return queued
         }
         let start = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Scheduler.Start?, Never>) in

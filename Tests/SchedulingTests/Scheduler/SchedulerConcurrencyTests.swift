@@ -62,21 +62,6 @@ struct SchedulerConcurrencyTests {
             ])
     }
 
-    @Test("runs of equal priority due together start in name order when the limit holds them back")
-    func nameOrderUnderTheLimit() async throws {
-        let order = OrderLog()
-        var jobs = JobRegistry()
-        jobs.register("log") { context in order.append(context.schedule) }
-        let (driver, _) = Fixture.scheduler(jobs: jobs, concurrency: 1)
-        try await driver.run { driver in
-            for name in ["delta", "bravo", "echo", "alpha", "charlie"] {
-                try await driver.scheduler.add(Schedule(name, job: JobReference("log"), trigger: .cron("0 * * * *")))
-            }
-            try await driver.advance(to: Self.start.addingTimeInterval(3600))
-        }
-        #expect(order.entries == ["alpha", "bravo", "charlie", "delta", "echo"])
-    }
-
     @Test("a burst of short jobs larger than the limit runs every occurrence once")
     func burstOfShortJobs() async throws {
         let counter = Counter()

@@ -175,23 +175,35 @@ struct SchedulerPolicyTests {
         #expect(run.attempts.map { $0.finished!.timeIntervalSince($0.started) } == [600, 600])
     }
 
-    @Test("ready runs start in priority order when the concurrency limit is reached")
-    func priorities() async throws {
+    /// Schedules added in the order given, all due at the same hour, and the order they must run in.
+    static let orderCases: [([(String, Priority)], [String])] = [
+        (
+            [("b-low", .low), ("a-medium", .medium), ("d-critical", .critical), ("c-high", .high)],
+            ["d-critical", "c-high", "a-medium", "b-low"]
+        ),
+        (
+            [("delta", .medium), ("bravo", .medium), ("echo", .medium), ("alpha", .medium), ("charlie", .medium)],
+            ["alpha", "bravo", "charlie", "delta", "echo"]
+        ),
+    ]
+
+    @Test(
+        "ready runs start in priority order, then in name order, when the concurrency limit is reached",
+        arguments: orderCases)
+    func priorities(schedules: [(String, Priority)], expected: [String]) async throws {
         let order = OrderLog()
         var jobs = JobRegistry()
         jobs.register("log") { context in order.append(context.schedule) }
         let (driver, _) = Fixture.scheduler(jobs: jobs, concurrency: 1)
         try await driver.run { driver in
-            for (name, priority) in [
-                ("b-low", Priority.low), ("a-medium", .medium), ("d-critical", .critical), ("c-high", .high),
-            ] {
+            for (name, priority) in schedules {
                 try await driver.scheduler.add(
                     Schedule(name, job: JobReference("log"), trigger: .cron("0 * * * *"), priority: priority)
                 )
             }
             try await driver.advance(by: .seconds(3600))
         }
-        #expect(order.entries == ["d-critical", "c-high", "a-medium", "b-low"])
+        #expect(order.entries == expected)
     }
 
     @Test("pause, disable and a DST gap under a skip policy each leave a skip record with its reason")
