@@ -8,13 +8,15 @@ cron) whose job takes about 300 ms and may retry once. Kills the daemon with SIG
 (default 20) at random moments, restarting it each time; then stops it with SIGTERM and reads
 `SCHEDULER history --json`. Fails (exit 1) when:
   - a (schedule, occurrence) has more than one run,
+  - a second between the first and the last occurrence has neither a run nor a skip entry (an
+    occurrence was lost),
   - a run is left scheduled or running after the graceful stop,
   - an attempt cut off by a kill is not marked interrupted, or an interrupted run that the retry
     policy allows to retry was not retried,
   - a daemon did not start cleanly (no "scheduler started" line, an error line, an early exit),
   - no kill cut a run off (the check would prove nothing).
 """
-import json, os, random, shutil, signal, subprocess, sys, tempfile, time
+import calendar, json, os, random, shutil, signal, subprocess, sys, tempfile, time
 
 scheduler = os.path.abspath(sys.argv[1])
 kills = int(sys.argv[2]) if len(sys.argv) > 2 else 20
@@ -95,6 +97,25 @@ duplicates = [key for key, count in seen.items() if count > 1]
 if duplicates:
     problems.append(f"{len(duplicates)} occurrences ran more than once, such as {duplicates[:3]}")
 
+skips_out = subprocess.run([scheduler, "skips", "--config", config, "--json", "--limit", "1000000"],
+                           capture_output=True, text=True)
+if skips_out.returncode != 0:
+    problems.append(f"skips failed: {skips_out.stderr}")
+skips = [json.loads(line) for line in skips_out.stdout.splitlines() if line.strip()]
+
+def epoch(instant):
+    return int(calendar.timegm(time.strptime(instant, "%Y-%m-%dT%H:%M:%SZ")))
+
+accounted = {epoch(run["occurrence"]) for run in runs}
+for skip in skips:
+    first = epoch(skip["occurrence"])
+    last = epoch(skip["last_occurrence"]) if skip.get("last_occurrence") else first
+    accounted.update(range(first, last + 1))
+lost = [second for second in range(min(accounted), max(accounted) + 1) if second not in accounted] if accounted else []
+if lost:
+    stamps = [time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(second)) for second in lost[:3]]
+    problems.append(f"{len(lost)} occurrences have neither a run nor a skip entry, such as {stamps}")
+
 unfinished = [run for run in runs if run["status"] in ("scheduled", "running")]
 if unfinished:
     problems.append(f"{len(unfinished)} runs left unfinished, such as {unfinished[:2]}")
@@ -128,7 +149,7 @@ statuses = {}
 for run in runs:
     statuses[run["status"]] = statuses.get(run["status"], 0) + 1
 print(f"{kills} kills, {len(runs)} runs {statuses}, {cut_off} attempts cut off by a kill, "
-      f"{len(duplicates)} duplicate occurrences")
+      f"{len(duplicates)} duplicate occurrences, {len(lost)} lost")
 if problems:
     print("crash-safety check FAILED:\n- " + "\n- ".join(problems))
     print(f"logs and state kept in {folder}")

@@ -364,7 +364,9 @@
             }
         }
 
-        /// Marks as interrupted, in one transaction, every active run whose owner holds no live lease.
+        /// Marks as interrupted, in one transaction, every active run whose owner holds no live
+        /// lease, and records an interrupted run for each claim of such an owner that has neither
+        /// a run nor a skip entry.
         public func interruptRuns(ownedByLeasesExpiredAt now: Date) async throws -> [JobRun] {
             let path = path
             return try await write { db in
@@ -380,11 +382,36 @@
                     arguments: [now.timeIntervalSince1970]
                 )
                 let statement = try db.cachedStatement(sql: Records.upsertRun)
-                return try rows.map { row in
+                let interrupted = try rows.map { row in
                     var run = try Records.run(from: row, path: path)
                     run.markInterrupted(at: now)
                     try statement.execute(arguments: try Records.arguments(of: run))
                     return run
+                }
+                let unrecorded = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT token, schedule, occurrence, owner FROM claims AS claim
+                        WHERE owner NOT IN (SELECT instance FROM leases WHERE expiry > ?)
+                        AND NOT EXISTS (
+                            SELECT 1 FROM runs
+                            WHERE runs.schedule = claim.schedule AND runs.occurrence = claim.occurrence)
+                        AND NOT EXISTS (
+                            SELECT 1 FROM skips
+                            WHERE skips.schedule = claim.schedule AND skips.occurrence <= claim.occurrence
+                            AND COALESCE(skips.last_occurrence, skips.occurrence) >= claim.occurrence)
+                        """,
+                    arguments: [now.timeIntervalSince1970]
+                ).map { row in
+                    let occurrence = Occurrence(
+                        schedule: row["schedule"], instant: Date(timeIntervalSince1970: row["occurrence"]))
+                    let run = JobRun.interruptedClaim(
+                        occurrence, owner: row["owner"], fencingToken: row["token"], at: now)
+                    try statement.execute(arguments: try Records.arguments(of: run))
+                    return run
+                }
+                return (interrupted + unrecorded).sorted {
+                    ($0.occurrence, $0.schedule) < ($1.occurrence, $1.schedule)
                 }
             }
         }

@@ -61,6 +61,7 @@ public enum JobStoreConformance {
         Check("the skip ledger keeps entries and answers queries", skips),
         Check("checkpoints are kept per run, stage and version", checkpoints),
         Check("runs of expired or missing leases become interrupted; live leases are left alone", leases),
+        Check("claims of a stopped instance with no run and no skip become interrupted runs", unrecordedClaims),
         Check("deleting a schedule keeps its runs, skips and claims", deletionKeepsHistory),
         Check("requested runs are taken once, oldest first, and never interrupted", requestedRuns),
     ]
@@ -288,6 +289,47 @@ public enum JobStoreConformance {
         try await store.releaseLease(instance: "alive")
         let afterRelease = try await store.interruptRuns(ownedByLeasesExpiredAt: at(5))
         try require(afterRelease.map(\.id) == [alive.id], "a released lease's runs were not interrupted")
+    }
+
+    private static func unrecordedClaims(_ store: any JobStore) async throws {
+        try await store.renewLease(instance: "alive", until: at(10))
+        try await store.renewLease(instance: "dead", until: at(2))
+        func claim(_ schedule: String, _ minute: Int, by owner: String) async throws -> Int64 {
+            guard let token = try await store.claim(at(minute), of: schedule, owner: owner) else {
+                throw ConformanceFailure(message: "a first claim of \(schedule) at minute \(minute) was refused")
+            }
+            return token
+        }
+        let lost = try await claim("s", 1, by: "dead")
+        _ = try await claim("s", 2, by: "dead")
+        try await store.saveRun(
+            JobRun(schedule: "s", occurrence: at(2), status: .running, owner: "dead", created: at(2)))
+        _ = try await claim("s", 3, by: "dead")
+        try await store.recordSkips([
+            SkipRecord(schedule: "s", occurrence: at(3), reason: .overlap, detail: "busy", recorded: at(3))
+        ])
+        _ = try await claim("s", 4, by: "alive")
+        let vanished = try await claim("t", 5, by: "gone")
+        let interrupted = try await store.interruptRuns(ownedByLeasesExpiredAt: at(6))
+        try require(
+            interrupted.map { "\($0.schedule) \($0.occurrence.timeIntervalSince(base) / 60)" }
+                == ["s 1.0", "s 2.0", "t 5.0"],
+            "interrupted the wrong runs: \(interrupted.map { ($0.schedule, $0.occurrence) })")
+        let made = interrupted.filter { $0.occurrence != at(2) }
+        try require(
+            made.map(\.fencingToken) == [lost, vanished] && made.map(\.owner) == ["dead", "gone"],
+            "a claim's run does not carry its owner and fencing token")
+        try require(
+            made.allSatisfy { $0.status == .interrupted && $0.attempts.isEmpty && $0.finished == at(6) },
+            "a claim's run is not interrupted, without attempts, at the instant given")
+        for run in made {
+            try require(try await store.run(id: run.id) == run, "a claim's interrupted run was not stored")
+        }
+        try require(
+            try await store.interruptRuns(ownedByLeasesExpiredAt: at(6)).isEmpty,
+            "a second call interrupted again")
+        try require(
+            try await store.claim(at(1), of: "s", owner: "alive") == nil, "a recovered claim could be claimed again")
     }
 
     private static func requestedRuns(_ store: any JobStore) async throws {

@@ -8,7 +8,7 @@
 
 #if SQLite
     import Foundation
-    import Scheduling
+    @_spi(Testing) import Scheduling
     import SchedulingSQLite
     import SchedulingTesting
     import Synchronization
@@ -23,8 +23,10 @@
             var entries: [String] { log.withLock { $0 } }
         }
 
+        /// A scheduler on a store, or on a store that stands in front of it.
         static func scheduler(
-            instance: String, store: SQLiteJobStore, clock: ManualClock, executions: Executions, jobMinutes: Int
+            instance: String, store: SQLiteJobStore, clock: ManualClock, executions: Executions, jobMinutes: Int,
+            through front: (any JobStore)? = nil
         ) -> Scheduler {
             var jobs = JobRegistry()
             jobs.register("work") { (context: JobContext) in
@@ -32,12 +34,32 @@
                 try await context.clock.sleep(until: context.clock.now.addingTimeInterval(Double(jobMinutes) * 60))
             }
             return Scheduler(
-                store: store,
+                store: front ?? store,
                 executor: jobs,
                 clock: clock,
                 configuration: .init(instance: instance, leaseDuration: .seconds(300)),
                 logger: Fixture.logger
             )
+        }
+
+        /// A second process on the same file from 03:20, long after the first one's lease expired,
+        /// to 04:30: its store, and the runs of `hourly`, oldest first, which it expects to be
+        /// 01:00 (recovered), 03:00 (caught up) and 04:00, all succeeded.
+        static func secondProcess(path: String, executions: Executions) async throws -> (SQLiteJobStore, [JobRun]) {
+            let clock = ManualClock(now: Fixture.date("2026-03-01T03:20:00Z"))
+            let store = try SQLiteJobStore(path: path)
+            let second = Self.scheduler(
+                instance: "second", store: store, clock: clock, executions: executions, jobMinutes: 5)
+            try await SchedulerDriver(scheduler: second, clock: clock).run { driver in
+                try await driver.advance(to: Fixture.date("2026-03-01T04:30:00Z"))
+            }
+            let runs = try await store.runs(matching: RunQuery(schedule: "hourly", limit: 100)).reversed()
+            #expect(
+                runs.map { Timestamp.string(from: $0.occurrence) } == [
+                    "2026-03-01T01:00:00Z", "2026-03-01T03:00:00Z", "2026-03-01T04:00:00Z",
+                ])
+            #expect(runs.allSatisfy { $0.status == .succeeded })
+            return (store, Array(runs))
         }
 
         @Test("a scheduler abandoned mid-run: the next one interrupts, retries and catches up, nothing runs twice")
@@ -65,23 +87,10 @@
                 #expect(executions.entries == ["first 2026-03-01T01:00:00Z"])
                 try firstStore.close()
 
-                // The second process starts at 03:20, long after the first one's lease expired.
-                let secondClock = ManualClock(now: Fixture.date("2026-03-01T03:20:00Z"))
-                let secondStore = try SQLiteJobStore(path: path)
-                let second = Self.scheduler(
-                    instance: "second", store: secondStore, clock: secondClock, executions: executions, jobMinutes: 5)
-                try await SchedulerDriver(scheduler: second, clock: secondClock).run { driver in
-                    try await driver.advance(to: Fixture.date("2026-03-01T04:30:00Z"))
-                }
+                let (secondStore, runs) = try await Self.secondProcess(path: path, executions: executions)
                 abandoned.cancel()
                 _ = await abandoned.result
 
-                let runs = try await secondStore.runs(matching: RunQuery(schedule: "hourly", limit: 100)).reversed()
-                #expect(
-                    runs.map { Timestamp.string(from: $0.occurrence) } == [
-                        "2026-03-01T01:00:00Z", "2026-03-01T03:00:00Z", "2026-03-01T04:00:00Z",
-                    ])
-                #expect(runs.allSatisfy { $0.status == .succeeded })
                 let interrupted = try #require(runs.first)
                 #expect(interrupted.attempts.map(\.status) == [.interrupted, .succeeded])
                 #expect(interrupted.owner == "second")
@@ -93,6 +102,52 @@
                     executions.entries == [
                         "first 2026-03-01T01:00:00Z", "second 2026-03-01T01:00:00Z",
                         "second 2026-03-01T03:00:00Z", "second 2026-03-01T04:00:00Z",
+                    ])
+            }
+        }
+
+        @Test("a scheduler stopped between claiming an occurrence and recording its run: the next one runs it")
+        func stoppedBeforeRecordingTheRun() async throws {
+            try await Fixture.withTemporaryFile { path in
+                let executions = Executions()
+                let hourly = try Schedule(
+                    "hourly", job: JobReference("work"), trigger: .cron("0 * * * *"), retry: .retries(1, backoff: .zero)
+                )
+
+                // The first process claims 01:00 and stops for good as it is about to record the run.
+                let reached = Doorbell()
+                let release = Doorbell()
+                let firstClock = ManualClock(now: Fixture.date("2026-03-01T00:30:00Z"))
+                let firstStore = try SQLiteJobStore(path: path)
+                let stopping = InterceptingJobStore(base: firstStore) { operation, moment in
+                    guard operation == .saveRuns, moment == .before else { return }
+                    reached.ring()
+                    await release.wait(ignoringCancellation: true)
+                    throw CancellationError()
+                }
+                let first = Self.scheduler(
+                    instance: "first", store: firstStore, clock: firstClock, executions: executions, jobMinutes: 5,
+                    through: stopping)
+                let abandoned = Task { try await first.run() }
+                try await SchedulerDriver(scheduler: first, clock: firstClock).settle()
+                try await first.add(hourly)
+                firstClock.advance(to: Fixture.date("2026-03-01T01:10:00Z"))
+                await reached.wait()
+                try firstStore.close()
+
+                let (_, runs) = try await Self.secondProcess(path: path, executions: executions)
+                let executed = executions.entries
+                release.ring()
+                abandoned.cancel()
+                _ = await abandoned.result
+
+                let recovered = try #require(runs.first)
+                #expect(recovered.attempts.count == 1)
+                #expect(recovered.owner == "second")
+                #expect(recovered.fencingToken != nil)
+                #expect(
+                    executed == [
+                        "second 2026-03-01T01:00:00Z", "second 2026-03-01T03:00:00Z", "second 2026-03-01T04:00:00Z",
                     ])
             }
         }

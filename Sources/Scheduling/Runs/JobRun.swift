@@ -196,6 +196,32 @@ public struct JobRun: Sendable, Hashable, Codable, Identifiable {
         JobRun(schedule: schedule, occurrence: instant, origin: .manual, created: instant)
     }
 
+    /// The record of a claimed occurrence whose run was never recorded, because the instance
+    /// that claimed it stopped in between: interrupted, with no attempts.
+    ///
+    /// Stores return one from ``JobStore/interruptRuns(ownedByLeasesExpiredAt:)`` for each such
+    /// claim, so that the scheduler's retry policy runs the occurrence instead of losing it.
+    ///
+    /// - Parameters:
+    ///   - occurrence: The claimed occurrence.
+    ///   - owner: The instance that claimed it.
+    ///   - fencingToken: The claim's fencing token.
+    ///   - instant: When the interruption was noticed; also the record's creation.
+    /// - Returns: An interrupted run of the occurrence.
+    public static func interruptedClaim(
+        _ occurrence: Occurrence, owner: String, fencingToken: Int64, at instant: Date
+    ) -> JobRun {
+        JobRun(
+            schedule: occurrence.schedule,
+            occurrence: occurrence.instant,
+            status: .interrupted,
+            owner: owner,
+            fencingToken: fencingToken,
+            created: instant,
+            finished: instant
+        )
+    }
+
     /// Marks the run interrupted because the instance running it stopped, closing its open attempt.
     ///
     /// Stores call it from ``JobStore/interruptRuns(ownedByLeasesExpiredAt:)``:

@@ -673,7 +673,10 @@ extension Scheduler {
             return
         }
         for var run in interrupted {
-            emit(.interrupted, run: run, now: now, message: "the instance running it stopped")
+            let message =
+                run.attempts.isEmpty
+                ? "the instance that claimed it stopped before recording it" : "the instance running it stopped"
+            emit(.interrupted, run: run, now: now, message: message)
             guard let entry = entries[run.schedule],
                 run.attempts.filter({ !$0.isFallback }).count < entry.schedule.retry.maxAttempts
             else { continue }

@@ -43,27 +43,39 @@ public final class InMemoryJobStore: JobStore {
         var cursor: Date?
         var runIDs: Deque<UUID> = []
         var skips: Deque<SkipRecord> = []
-        /// Claimed occurrences after the cursor (a handful); everything at or before the cursor counts as claimed.
-        var claims: [Date] = []
+        /// Claims after the cursor (a handful); everything at or before the cursor counts as claimed.
+        var claims: [Claim] = []
 
         /// Moves the cursor forward, dropping the claims it now covers.
         mutating func advanceCursor(to occurrence: Date) {
             guard cursor.map({ $0 < occurrence }) ?? true else { return }
             cursor = occurrence
-            claims.removeAll { $0 <= occurrence }
+            claims.removeAll { $0.instant <= occurrence }
         }
 
         /// Records a claim; false when the occurrence was claimed or is at or before the cursor.
-        mutating func claim(_ occurrence: Date) -> Bool {
-            if let cursor, occurrence <= cursor { return false }
-            guard !claims.contains(occurrence) else { return false }
-            claims.append(occurrence)
+        mutating func claim(_ claim: Claim) -> Bool {
+            if let cursor, claim.instant <= cursor { return false }
+            guard !claims.contains(where: { $0.instant == claim.instant }) else { return false }
+            claims.append(claim)
             return true
+        }
+
+        /// Whether the skip ledger has an entry for an occurrence.
+        func hasSkip(at instant: Date) -> Bool {
+            skips.contains { $0.occurrence <= instant && instant <= ($0.lastOccurrence ?? $0.occurrence) }
         }
 
         var stored: StoredSchedule? {
             schedule.map { StoredSchedule(schedule: $0, isPaused: isPaused, cursor: cursor) }
         }
+    }
+
+    /// A claimed occurrence not yet covered by its schedule's cursor.
+    private struct Claim {
+        var instant: Date
+        var owner: String
+        var token: Int64
     }
 
     /// A run in a box, so that the runs dictionary holds references: updating a run does not
@@ -81,10 +93,17 @@ public final class InMemoryJobStore: JobStore {
         var lastToken: Int64 = 0
 
         /// Claims an occurrence: the next fencing token, or nil when refused.
-        mutating func claim(_ occurrence: Date, of schedule: String) -> Int64? {
-            guard records[schedule, default: Record()].claim(occurrence) else { return nil }
+        mutating func claim(_ occurrence: Date, of schedule: String, owner: String) -> Int64? {
+            let claim = Claim(instant: occurrence, owner: owner, token: lastToken + 1)
+            guard records[schedule, default: Record()].claim(claim) else { return nil }
             lastToken += 1
             return lastToken
+        }
+
+        /// Whether an instance holds a lease that is live at an instant.
+        func holdsLease(_ instance: String?, at now: Date) -> Bool {
+            guard let instance, let expiry = leases[instance] else { return false }
+            return expiry > now
         }
 
         /// Inserts or replaces a run; a new one may push the schedule's oldest finished run out.
@@ -174,12 +193,12 @@ public final class InMemoryJobStore: JobStore {
 
     /// Claims an occurrence once.
     public func claim(_ occurrence: Date, of schedule: String, owner: String) async throws -> Int64? {
-        state.withLock { $0.claim(occurrence, of: schedule) }
+        state.withLock { $0.claim(occurrence, of: schedule, owner: owner) }
     }
 
     /// Claims occurrences under one lock.
     public func claim(_ occurrences: [Occurrence], owner: String) async throws -> [Int64?] {
-        state.withLock { state in occurrences.map { state.claim($0.instant, of: $0.schedule) } }
+        state.withLock { state in occurrences.map { state.claim($0.instant, of: $0.schedule, owner: owner) } }
     }
 
     /// Inserts or replaces a run, dropping the schedule's oldest finished runs beyond the limit.
@@ -265,16 +284,30 @@ public final class InMemoryJobStore: JobStore {
         state.withLock { _ = $0.leases.removeValue(forKey: instance) }
     }
 
-    /// Marks the active runs of instances whose lease expired as interrupted.
+    /// Marks the active runs of instances whose lease expired as interrupted, and records an
+    /// interrupted run for each of their claims that has neither a run nor a skip entry.
     public func interruptRuns(ownedByLeasesExpiredAt now: Date) async throws -> [JobRun] {
-        state.withLock { state in
+        let limit = configuration.runsPerSchedule
+        return state.withLock { state in
             var changed: [JobRun] = []
             for stored in state.runs.values where !stored.run.status.isFinished && !stored.run.isRequest {
-                if let owner = stored.run.owner, let expiry = state.leases[owner], expiry > now { continue }
+                guard !state.holdsLease(stored.run.owner, at: now) else { continue }
                 stored.run.markInterrupted(at: now)
                 changed.append(stored.run)
             }
-            return changed.sorted { $0.occurrence < $1.occurrence }
+            var unrecorded: [JobRun] = []
+            for (name, record) in state.records {
+                for claim in record.claims where !state.holdsLease(claim.owner, at: now) {
+                    let hasRun = record.runIDs.contains { state.runs[$0]?.run.occurrence == claim.instant }
+                    guard !hasRun, !record.hasSkip(at: claim.instant) else { continue }
+                    unrecorded.append(
+                        .interruptedClaim(
+                            Occurrence(schedule: name, instant: claim.instant), owner: claim.owner,
+                            fencingToken: claim.token, at: now))
+                }
+            }
+            for run in unrecorded { state.insert(run, keeping: limit) }
+            return (changed + unrecorded).sorted { ($0.occurrence, $0.schedule) < ($1.occurrence, $1.schedule) }
         }
     }
 

@@ -107,6 +107,11 @@ public protocol JobStore: Sendable {
     /// expired at or before `now`, or that holds no lease. Requested runs (scheduled, with no
     /// owner yet) are left alone: they wait for an instance to take them.
     ///
+    /// A claim of such an instance that has neither a run nor a skip entry for its occurrence
+    /// (the instance stopped between claiming and recording) gets a run too, made with
+    /// ``JobRun/interruptedClaim(_:owner:fencingToken:at:)`` and stored, so that no claimed
+    /// occurrence is lost.
+    ///
     /// - Returns: The runs it changed, as they are now, oldest occurrence first.
     func interruptRuns(ownedByLeasesExpiredAt now: Date) async throws -> [JobRun]
 
