@@ -156,7 +156,7 @@
             guard updated else { throw SchedulingError.scheduleNotFound(name) }
         }
 
-        /// Moves a schedule's cursor forward and forgets the claims it now covers.
+        /// Moves a schedule's cursor forward and forgets the recorded claims it now covers.
         public func advanceCursor(of name: String, to occurrence: Date) async throws {
             try await write { db in try Self.advanceCursor(of: name, to: occurrence, in: db) }
         }
@@ -169,7 +169,8 @@
             }
         }
 
-        /// Moves a cursor forward and drops the claims it now covers.
+        /// Moves a cursor forward and drops the claims it now covers whose occurrence is recorded; a
+        /// claim without a run or a skip entry stays for ``interruptRuns(ownedByLeasesExpiredAt:)``.
         private static func advanceCursor(of name: String, to occurrence: Date, in db: Database) throws {
             let instant = occurrence.timeIntervalSince1970
             try db.cachedStatement(
@@ -180,8 +181,9 @@
                     """
             ).execute(arguments: [name, instant])
             guard db.changesCount > 0 else { return }
-            try db.cachedStatement(sql: "DELETE FROM claims WHERE schedule = ? AND occurrence <= ?")
-                .execute(arguments: [name, instant])
+            try db.cachedStatement(
+                sql: "DELETE FROM claims WHERE schedule = ? AND occurrence <= ? AND \(Schema.claimIsRecorded)"
+            ).execute(arguments: [name, instant])
         }
 
         /// Claims an occurrence once: a unique row per (schedule, occurrence), refused at or before
@@ -391,15 +393,9 @@
                 let unrecorded = try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT token, schedule, occurrence, owner FROM claims AS claim
+                        SELECT token, schedule, occurrence, owner FROM claims
                         WHERE owner NOT IN (SELECT instance FROM leases WHERE expiry > ?)
-                        AND NOT EXISTS (
-                            SELECT 1 FROM runs
-                            WHERE runs.schedule = claim.schedule AND runs.occurrence = claim.occurrence)
-                        AND NOT EXISTS (
-                            SELECT 1 FROM skips
-                            WHERE skips.schedule = claim.schedule AND skips.occurrence <= claim.occurrence
-                            AND COALESCE(skips.last_occurrence, skips.occurrence) >= claim.occurrence)
+                        AND NOT \(Schema.claimIsRecorded)
                         """,
                     arguments: [now.timeIntervalSince1970]
                 ).map { row in

@@ -93,6 +93,12 @@
             return migrator
         }
 
+        /// The condition of a claim whose occurrence has a run or a skip entry.
+        static let claimIsRecorded = """
+            (EXISTS (SELECT 1 FROM runs WHERE runs.schedule = claims.schedule AND runs.occurrence = claims.occurrence)
+            OR EXISTS (SELECT 1 FROM skips WHERE skips.schedule = claims.schedule AND skips.occurrence = claims.occurrence))
+            """
+
         /// The condition of a requested run: scheduled, with no owner yet.
         static let requested = "status = 'scheduled' AND owner IS NULL"
 

@@ -61,7 +61,9 @@ public enum JobStoreConformance {
         Check("the skip ledger keeps entries and answers queries", skips),
         Check("checkpoints are kept per run, stage and version", checkpoints),
         Check("runs of expired or missing leases become interrupted; live leases are left alone", leases),
-        Check("claims of a stopped instance with no run and no skip become interrupted runs", unrecordedClaims),
+        Check(
+            "claims of a stopped instance with no run and no skip become interrupted runs, even behind the cursor",
+            unrecordedClaims),
         Check("deleting a schedule keeps its runs, skips and claims", deletionKeepsHistory),
         Check("requested runs are taken once, oldest first, and never interrupted", requestedRuns),
     ]
@@ -310,6 +312,8 @@ public enum JobStoreConformance {
         ])
         _ = try await claim("s", 4, by: "alive")
         let vanished = try await claim("t", 5, by: "gone")
+        // Another instance moves the cursor past them: the claim without a record must stay.
+        try await store.advanceCursor(of: "s", to: at(4))
         let interrupted = try await store.interruptRuns(ownedByLeasesExpiredAt: at(6))
         try require(
             interrupted.map { "\($0.schedule) \($0.occurrence.timeIntervalSince(base) / 60)" }

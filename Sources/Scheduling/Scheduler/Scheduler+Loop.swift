@@ -29,7 +29,7 @@ extension Scheduler {
         }
         try await loadIfNeeded()
         phase = .running
-        await recoverInterruptedRuns(now: clock.now)
+        await recoverInterruptedRuns(now: clock.now, atStart: true)
         await poll(now: clock.now)
         logger.info("scheduler started", metadata: ["scheduler.schedules": "\(entries.count)"])
         await withGracefulShutdownHandler {
@@ -295,16 +295,21 @@ extension Scheduler {
         }
     }
 
-    /// Synchronizes with the store, then sets the next poll, when polling is configured.
+    /// Synchronizes with the store, then sets the next poll, when polling is configured. Every
+    /// half lease, a polling scheduler also takes over the runs of instances that stopped.
     private func poll(now: Date) async {
         do {
             try await synchronize(now: now)
         } catch {
             logger.error("could not read the store for changes", metadata: ["scheduler.error": "\(error)"])
         }
-        if let interval = configuration.storePollInterval {
-            addTimer(at: now.addingTimeInterval(interval.seconds), .poll)
+        guard let interval = configuration.storePollInterval else { return }
+        let halfLease = configuration.leaseDuration.seconds / 2
+        if phase == .running, let due = nextRecovery, due <= now {
+            await recoverInterruptedRuns(now: now, atStart: false)
         }
+        if nextRecovery.map({ $0 <= now }) ?? true { nextRecovery = now.addingTimeInterval(halfLease) }
+        addTimer(at: now.addingTimeInterval(interval.seconds), .poll)
     }
 
     private func checkJobs(of schedule: Schedule) throws {
@@ -663,10 +668,21 @@ extension Scheduler {
         }
     }
 
-    private func recoverInterruptedRuns(now: Date) async {
+    /// Marks the runs of stopped instances interrupted and retries them where the policy allows.
+    ///
+    /// - Parameter atStart: Whether the scheduler is starting. Then the runs left under its own
+    ///   instance name are a previous life's, so it releases its lease first. Later it renews its
+    ///   lease first instead, so that only other instances' runs are taken, and does nothing when
+    ///   the renewal fails.
+    private func recoverInterruptedRuns(now: Date, atStart: Bool) async {
         let interrupted: [JobRun]
         do {
-            try await store.releaseLease(instance: configuration.instance)
+            if atStart {
+                try await store.releaseLease(instance: configuration.instance)
+            } else {
+                await renewLease(now: now, force: true)
+                guard let expiry = leaseExpiry, expiry > now else { return }
+            }
             interrupted = try await store.interruptRuns(ownedByLeasesExpiredAt: now)
         } catch {
             logger.error("could not recover interrupted runs", metadata: ["scheduler.error": "\(error)"])

@@ -212,6 +212,8 @@ public actor Scheduler: Service {
     var sequence: UInt64 = 0
     var leaseExpiry: Date?
     var leaseTimerPending = false
+    /// When polling next looks for runs that stopped instances left behind.
+    var nextRecovery: Date?
     var runIdentifiers = RunIdentifiers()
     var pendingWrites = PendingWrites()
     /// Stored schedules that ``synchronize()`` left out because no executor knows their job.
@@ -317,7 +319,9 @@ public actor Scheduler: Service {
     ///
     /// A running scheduler calls it every ``Configuration/storePollInterval``, and ``run()`` calls
     /// it once at start. A stored schedule whose job the executor does not know is left out, with
-    /// an error in the log.
+    /// an error in the log. A polling scheduler also takes over, every half
+    /// ``Configuration/leaseDuration``, the runs that other instances left when they stopped (their
+    /// lease expired): it marks them interrupted and retries them where the retry policy allows.
     ///
     /// - Throws: A store error.
     public func synchronize() async throws {

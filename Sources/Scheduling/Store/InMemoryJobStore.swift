@@ -41,16 +41,20 @@ public final class InMemoryJobStore: JobStore {
         var schedule: Schedule?
         var isPaused = false
         var cursor: Date?
-        var runIDs: Deque<UUID> = []
+        /// The schedule's runs, oldest first; the same boxes as the store's index by identifier.
+        var runs: Deque<StoredRun> = []
         var skips: Deque<SkipRecord> = []
-        /// Claims after the cursor (a handful); everything at or before the cursor counts as claimed.
+        /// Claims after the cursor, and claims at or before it whose occurrence has neither a run
+        /// nor a skip entry yet (a handful). Everything at or before the cursor counts as claimed.
         var claims: [Claim] = []
 
-        /// Moves the cursor forward, dropping the claims it now covers.
+        /// Moves the cursor forward, dropping the claims it now covers whose occurrence is
+        /// recorded. A claim without a record stays for ``JobStore/interruptRuns(ownedByLeasesExpiredAt:)``.
         mutating func advanceCursor(to occurrence: Date) {
             guard cursor.map({ $0 < occurrence }) ?? true else { return }
             cursor = occurrence
-            claims.removeAll { $0.instant <= occurrence }
+            let recorded = claims.map(\.instant).filter { $0 <= occurrence && isRecorded($0) }
+            if !recorded.isEmpty { claims.removeAll { recorded.contains($0.instant) } }
         }
 
         /// Records a claim; false when the occurrence was claimed or is at or before the cursor.
@@ -61,9 +65,9 @@ public final class InMemoryJobStore: JobStore {
             return true
         }
 
-        /// Whether the skip ledger has an entry for an occurrence.
-        func hasSkip(at instant: Date) -> Bool {
-            skips.contains { $0.occurrence <= instant && instant <= ($0.lastOccurrence ?? $0.occurrence) }
+        /// Whether an occurrence has a run or a skip entry. The newest runs are the likeliest.
+        func isRecorded(_ instant: Date) -> Bool {
+            runs.reversed().contains { $0.run.occurrence == instant } || skips.contains { $0.occurrence == instant }
         }
 
         var stored: StoredSchedule? {
@@ -112,23 +116,24 @@ public final class InMemoryJobStore: JobStore {
                 stored.run = run
                 return
             }
-            runs[run.id] = StoredRun(run)
-            Self.append(run.id, to: &records[run.schedule, default: Record()].runIDs, keeping: limit, runs: &runs)
+            let stored = StoredRun(run)
+            runs[run.id] = stored
+            Self.append(stored, to: &records[run.schedule, default: Record()].runs, keeping: limit, index: &runs)
         }
 
         /// Appends a new run to a schedule's list; drops its oldest finished runs beyond the limit.
         private static func append(
-            _ id: UUID, to ids: inout Deque<UUID>, keeping limit: Int, runs: inout [UUID: StoredRun]
+            _ stored: StoredRun, to list: inout Deque<StoredRun>, keeping limit: Int, index: inout [UUID: StoredRun]
         ) {
-            ids.append(id)
+            list.append(stored)
             var kept = 0
-            while ids.count - kept > limit {
-                let oldest = ids.removeFirst()
-                if let old = runs[oldest], !old.run.status.isFinished {
-                    ids.append(oldest)  // still active: keep it, look at the next
-                    kept += 1
+            while list.count - kept > limit {
+                let oldest = list.removeFirst()
+                if oldest.run.status.isFinished {
+                    index[oldest.run.id] = nil
                 } else {
-                    runs[oldest] = nil
+                    list.append(oldest)  // still active: keep it, look at the next
+                    kept += 1
                 }
             }
         }
@@ -226,7 +231,7 @@ public final class InMemoryJobStore: JobStore {
         state.withLock { state in
             let candidates: [JobRun]
             if let schedule = query.schedule {
-                candidates = state.records[schedule]?.runIDs.compactMap { state.runs[$0]?.run } ?? []
+                candidates = state.records[schedule]?.runs.map(\.run) ?? []
             } else {
                 candidates = state.runs.values.map(\.run)
             }
@@ -297,9 +302,8 @@ public final class InMemoryJobStore: JobStore {
             }
             var unrecorded: [JobRun] = []
             for (name, record) in state.records {
-                for claim in record.claims where !state.holdsLease(claim.owner, at: now) {
-                    let hasRun = record.runIDs.contains { state.runs[$0]?.run.occurrence == claim.instant }
-                    guard !hasRun, !record.hasSkip(at: claim.instant) else { continue }
+                for claim in record.claims
+                where !state.holdsLease(claim.owner, at: now) && !record.isRecorded(claim.instant) {
                     unrecorded.append(
                         .interruptedClaim(
                             Occurrence(schedule: name, instant: claim.instant), owner: claim.owner,

@@ -7,7 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
-import Scheduling
+@_spi(Testing) import Scheduling
 import SchedulingTesting
 import Testing
 
@@ -105,5 +105,48 @@ struct SchedulerSynchronizeTests {
         }
         let runs = try await Fixture.allRuns(store)
         #expect(runs.map(\.occurrence) == [30, 60].map { Self.start.addingTimeInterval(Double($0) * 60) })
+    }
+
+    /// Another instance claims 01:00 and stops for good before recording the run. The polling
+    /// scheduler finds its claim once that instance's lease has expired, at its next recovery
+    /// (every half lease: 30 minutes here), and runs the occurrence.
+    @Test("a polling scheduler takes over the claims and runs of an instance that stopped")
+    func takeOverFromStoppedInstance() async throws {
+        let base = InMemoryJobStore()
+        let reached = Doorbell()
+        let release = Doorbell()
+        let stopping = InterceptingJobStore(base: base) { operation, moment in
+            guard operation == .saveRuns, moment == .before else { return }
+            reached.ring()
+            await release.wait(ignoringCancellation: true)
+            throw CancellationError()
+        }
+        let otherClock = ManualClock(now: Fixture.date("2026-01-01T00:59:00Z"))
+        let other = Scheduler(
+            store: stopping, executor: Self.jobs(Counter()), clock: otherClock,
+            configuration: .init(instance: "other", leaseDuration: .seconds(60)), logger: Fixture.logger)
+        let stopped = Task { try await other.run() }
+        try await SchedulerDriver(scheduler: other, clock: otherClock).settle()
+        try await other.add(Schedule("hourly", job: JobReference("tick"), trigger: .cron("0 * * * *")))
+        otherClock.advance(to: Fixture.date("2026-01-01T01:00:00Z"))
+        await reached.wait()
+
+        let counter = Counter()
+        let (driver, _) = Fixture.scheduler(
+            at: "2026-01-01T01:00:30Z", jobs: Self.jobs(counter), store: base, storePollInterval: .seconds(1))
+        try await driver.run { driver in
+            try await driver.advance(to: Fixture.date("2026-01-01T01:30:00Z"))
+            #expect(counter.count == 0, "taken over before the next recovery")
+            try await driver.advance(to: Fixture.date("2026-01-01T01:31:00Z"))
+        }
+        let runs = try await Fixture.allRuns(base, "hourly")
+        release.ring()
+        stopped.cancel()
+        _ = await stopped.result
+        #expect(counter.count == 1)
+        #expect(runs.map(\.occurrence) == [Fixture.date("2026-01-01T01:00:00Z")])
+        #expect(runs.first?.status == .succeeded)
+        #expect(runs.first?.owner == "test")
+        #expect(runs.first?.attempts.count == 1)
     }
 }
