@@ -381,8 +381,13 @@ extension Scheduler {
     struct FirePlan {
         var entry: Entry
         var generation: Int
+        /// The entry's next event before the plan moved it on: where to go back to when the
+        /// claim fails.
+        var previousEvent: Trigger.Event?
         /// The occurrences to claim and run, in order.
         var claims: [(instant: Date, origin: JobRun.Origin)] = []
+        /// The occurrences skipped, with the reason and its detail, recorded once the claim is made.
+        var skipped: [(Date, SkipRecord.Reason, String)] = []
         /// The last occurrence handled, run or skipped: the schedule's new cursor.
         var last: Date?
         /// Whether more events are due than one pass handles.
@@ -391,6 +396,10 @@ extension Scheduler {
 
     /// Handles every event due at `now` of the schedules given: claims the occurrences to run
     /// (one store call for all of them), admits their runs, records skips and moves cursors.
+    ///
+    /// When the claim fails (the store did not answer), the schedules that had occurrences to
+    /// claim are left as they were and fire again after a delay that doubles with each failure
+    /// up to a minute; their catch-up policy then decides, as after any absence.
     private func fireDue(_ due: [Entry], now: Date) async {
         var due = due
         if ready.count + due.count > configuration.concurrency - executing {
@@ -402,32 +411,48 @@ extension Scheduler {
         var occurrences: [Occurrence] = []
         occurrences.reserveCapacity(due.count)
         for entry in due {
-            let plan = await plan(entry, now: now)
+            let plan = plan(entry, now: now)
             for claim in plan.claims {
                 occurrences.append(Occurrence(schedule: entry.schedule.name, instant: claim.instant))
             }
             plans.append(plan)
         }
-        var tokens = [Int64?](repeating: nil, count: occurrences.count)
+        // The claim's tokens, in order of the occurrences; nil when the claim failed.
+        var tokens: [Int64?]? = []
+        var refireAt = now
         if !occurrences.isEmpty {
             active.reserveCapacity(active.count + occurrences.count)
             await renewLease(now: now, force: false)
             do {
                 tokens = try await store.claim(occurrences, owner: configuration.instance)
+                claimFailures = 0
             } catch {
+                tokens = nil
+                claimFailures += 1
+                let delay = min(60, 1 << min(claimFailures - 1, 6))
                 logger.error(
-                    "could not claim occurrences",
+                    "could not claim occurrences; trying again in \(delay) s",
                     metadata: ["scheduler.occurrences": "\(occurrences.count)", "scheduler.error": "\(error)"])
+                refireAt = now.addingTimeInterval(Double(delay))
             }
         }
         var index = 0
         for plan in plans {
-            for claim in plan.claims {
-                let token = index < tokens.count ? tokens[index] : nil
-                index += 1
-                await admit(claim.instant, of: plan.entry, origin: claim.origin, token: token, now: now)
-            }
             let entry = plan.entry
+            if tokens == nil, !plan.claims.isEmpty {
+                // Nothing of this plan happened: go back, and fire again later.
+                if entry.generation == plan.generation {
+                    entry.nextEvent = plan.previousEvent
+                    addTimer(at: refireAt, .due(entry, generation: entry.generation))
+                }
+                continue
+            }
+            await recordSkips(plan.skipped, schedule: entry.schedule.name, now: now)
+            for claim in plan.claims {
+                let token = tokens.flatMap { index < $0.count ? $0[index] : nil }
+                index += 1
+                await admit(claim.instant, of: entry, origin: claim.origin, token: token, now: now)
+            }
             // Claims come first: a claim at or before the cursor is refused.
             if let last = plan.last {
                 entry.cursor = last
@@ -444,11 +469,11 @@ extension Scheduler {
     }
 
     /// Walks a due schedule's events up to `now`: decides which run on time, which are caught up
-    /// and which are skipped (recording the skips), and moves its next event on.
-    private func plan(_ entry: Entry, now: Date) async -> FirePlan {
+    /// and which are skipped, and moves its next event on.
+    private func plan(_ entry: Entry, now: Date) -> FirePlan {
         let schedule = entry.schedule
         let name = schedule.name
-        var plan = FirePlan(entry: entry, generation: entry.generation)
+        var plan = FirePlan(entry: entry, generation: entry.generation, previousEvent: entry.nextEvent)
         let policy = schedule.catchUp
         let windowStart = now.addingTimeInterval(-policy.window.seconds)
         var missed: [Date] = []
@@ -484,7 +509,7 @@ extension Scheduler {
                 (instant, .notCaughtUp, "missed; catch-up mode \(policy.mode) ran \(selected.count) of \(missed.count)")
             )
         }
-        await recordSkips(skipped, schedule: name, now: now)
+        plan.skipped = skipped
         if !selected.isEmpty { plan.claims = missed[selected].map { ($0, .catchUp) } + plan.claims }
         return plan
     }

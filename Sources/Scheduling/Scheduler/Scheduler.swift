@@ -214,6 +214,8 @@ public actor Scheduler: Service {
     var leaseTimerPending = false
     /// When polling next looks for runs that stopped instances left behind.
     var nextRecovery: Date?
+    /// Claims that failed in a row; the next attempt waits longer after each.
+    var claimFailures = 0
     var runIdentifiers = RunIdentifiers()
     var pendingWrites = PendingWrites()
     /// Stored schedules that ``synchronize()`` left out because no executor knows their job.

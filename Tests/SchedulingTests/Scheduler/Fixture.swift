@@ -30,16 +30,20 @@ enum Fixture {
     }
 
     /// A scheduler on a manual clock with an in-memory store, and its driver.
+    ///
+    /// - Parameter intercept: When given, the scheduler reaches the store through an
+    ///   ``InterceptingJobStore`` that calls it.
     static func scheduler(
         at start: String = "2026-01-01T00:00:00Z",
         jobs: JobRegistry,
         store: InMemoryJobStore = InMemoryJobStore(),
         concurrency: Int = 4,
-        storePollInterval: Duration? = nil
+        storePollInterval: Duration? = nil,
+        intercept: (@Sendable (InterceptingJobStore.Operation, InterceptingJobStore.Moment) async throws -> Void)? = nil
     ) -> (SchedulerDriver, InMemoryJobStore) {
         let clock = ManualClock(now: date(start))
         let scheduler = Scheduler(
-            store: store,
+            store: intercept.map { InterceptingJobStore(base: store, intercept: $0) } ?? store,
             executor: jobs,
             clock: clock,
             configuration: .init(

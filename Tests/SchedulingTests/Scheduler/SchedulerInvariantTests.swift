@@ -34,7 +34,7 @@ struct SchedulerInvariantTests {
     ]
 
     @Test(
-        "random adds, removals, pauses, triggers and clock jumps never run an occurrence twice or lose one",
+        "random adds, removals, pauses, triggers, clock jumps and store outages never run an occurrence twice or lose one",
         arguments: [1, 2, 3, 4] as [UInt64]
     )
     func randomOperations(seed: UInt64) async throws {
@@ -48,7 +48,12 @@ struct SchedulerInvariantTests {
             if abs(mix) % 5 == 0 { throw JobFailure() }
         }
         let store = InMemoryJobStore(configuration: .init(runsPerSchedule: 100_000, skipsPerSchedule: 100_000))
-        let (driver, _) = Fixture.scheduler(at: "2026-03-01T00:00:00Z", jobs: jobs, store: store, concurrency: 3)
+        // While the store is out, it fails every claim.
+        let outage = SchedulerStoreFailureTests.Outage(isOn: false)
+        let (driver, _) = Fixture.scheduler(at: "2026-03-01T00:00:00Z", jobs: jobs, store: store, concurrency: 3) {
+            operation, _ in
+            if operation == .claimBatch, outage.isOn { throw SchedulerStoreFailureTests.Unavailable() }
+        }
         let (added, removed, manualRuns, finalNow) = try await driver.run { driver in
             let scheduler = driver.scheduler
             var random = SeededGenerator(seed: seed)
@@ -85,6 +90,11 @@ struct SchedulerInvariantTests {
                 case 50..<55 where !live.isEmpty:
                     try await scheduler.trigger(live.randomElement(using: &random)!)
                     manualRuns += 1
+                case 60..<65:
+                    // The store fails every claim for up to half an hour.
+                    outage.begin()
+                    try await driver.advance(by: .seconds(Int64.random(in: 1...1800, using: &random)))
+                    outage.end()
                 case 55..<60:
                     // The wall clock steps forward (a suspended laptop) or back (time synchronisation).
                     let step = Double(Int.random(in: -7200...(3 * 86_400), using: &random))
@@ -93,6 +103,8 @@ struct SchedulerInvariantTests {
                     try await driver.advance(by: .seconds(Int64.random(in: 60...(6 * 3600), using: &random)))
                 }
             }
+            // The claims that failed last are made within a minute.
+            try await driver.advance(by: .seconds(61))
             return (added, removed, manualRuns, driver.clock.now)
         }
 
