@@ -8,15 +8,20 @@
 
 import Foundation
 
-/// Run records and cursors that the scheduler's loop changed and has not written yet.
+/// Run records, skip entries and cursors that the scheduler's loop changed and has not written yet.
 ///
-/// The loop writes the runs with one ``JobStore/saveRuns(_:)`` call before any attempt it starts
-/// executes, and the runs and then the cursors (one ``JobStore/advanceCursors(_:)`` call) before it
-/// waits again, so a store with transactions commits one pass of the loop at a time instead of
-/// one write per occurrence, and a cursor never covers an occurrence whose run is unrecorded. It keeps the active runs themselves, not copies of their records: a run changed
-/// twice before a flush is written once, in its state at the flush.
+/// The loop writes the skips and runs (one ``JobStore/recordSkips(_:)`` and one
+/// ``JobStore/saveRuns(_:)`` call) before any attempt it starts executes, and all three, the
+/// cursors last (one ``JobStore/advanceCursors(_:)`` call), before it waits again. A store with
+/// transactions thus commits one pass of the loop at a time instead of one write per occurrence,
+/// and a cursor never covers an occurrence that is unrecorded. What the store fails to take is
+/// noted again and written at a later pass.
+///
+/// It keeps the active runs themselves, not copies of their records: a run changed twice before a
+/// flush is written once, in its state at the flush.
 struct PendingWrites {
     private var runs: [Scheduler.ActiveRun] = []
+    private var skips: [SkipRecord] = []
     private var cursors: [String: Date] = [:]
 
     /// Notes that a run's record changed.
@@ -26,19 +31,28 @@ struct PendingWrites {
         runs.append(run)
     }
 
+    /// Notes skip entries to append to the ledger.
+    mutating func record(_ skips: [SkipRecord]) {
+        self.skips += skips
+    }
+
     /// Records that a schedule handled every occurrence up to and including `occurrence`.
     mutating func advanceCursor(of name: String, to occurrence: Date) {
         if let cursor = cursors[name], cursor >= occurrence { return }
         cursors[name] = occurrence
     }
 
-    /// Hands over the runs' current records.
-    mutating func takeRuns() -> [JobRun] {
+    /// Hands over the runs; their records are read at the write. A write that fails records them again.
+    mutating func takeRuns() -> [Scheduler.ActiveRun] {
         defer { runs.removeAll(keepingCapacity: true) }
-        return runs.map { run in
-            run.isWritePending = false
-            return run.record
-        }
+        for run in runs { run.isWritePending = false }
+        return runs
+    }
+
+    /// Hands over the skip entries.
+    mutating func takeSkips() -> [SkipRecord] {
+        defer { skips.removeAll(keepingCapacity: true) }
+        return skips
     }
 
     /// Hands over the cursors.

@@ -65,12 +65,13 @@ extension Scheduler {
             if phase == .running { await startReadyRuns(now: now, group: &group) }
             hireWorkers(&group)
             if phase == .draining, executing == 0 {
-                await flushWrites()
+                writesWaitUntil = nil  // the last chance to write
+                await flushWrites(now: now)
                 await finishShutdown()
                 workers.close()
                 return
             }
-            await flushWrites()
+            await flushWrites(now: now)
             if !commands.isEmpty { continue }
             await wait(until: timers.min?.at)
             if Task.isCancelled { group.cancelAll() }
@@ -371,6 +372,8 @@ extension Scheduler {
             case .poll:
                 guard phase == .running else { continue }
                 await poll(now: now)
+            case .writes:
+                continue  // every pass ends by writing
             }
         }
     }
@@ -429,11 +432,11 @@ extension Scheduler {
             } catch {
                 tokens = nil
                 claimFailures += 1
-                let delay = min(60, 1 << min(claimFailures - 1, 6))
+                let delay = Self.retryDelay(afterFailures: claimFailures)
                 logger.error(
-                    "could not claim occurrences; trying again in \(delay) s",
+                    "could not claim occurrences; trying again in \(Int(delay)) s",
                     metadata: ["scheduler.occurrences": "\(occurrences.count)", "scheduler.error": "\(error)"])
-                refireAt = now.addingTimeInterval(Double(delay))
+                refireAt = now.addingTimeInterval(delay)
             }
         }
         var index = 0
@@ -447,7 +450,7 @@ extension Scheduler {
                 }
                 continue
             }
-            await recordSkips(plan.skipped, schedule: entry.schedule.name, now: now)
+            recordSkips(plan.skipped, schedule: entry.schedule.name, now: now)
             for claim in plan.claims {
                 let token = tokens.flatMap { index < $0.count ? $0[index] : nil }
                 index += 1
@@ -515,7 +518,7 @@ extension Scheduler {
     }
 
     /// Writes skip entries, folding more than 100 of one reason into one entry.
-    func recordSkips(_ skipped: [(Date, SkipRecord.Reason, String)], schedule: String, now: Date) async {
+    func recordSkips(_ skipped: [(Date, SkipRecord.Reason, String)], schedule: String, now: Date) {
         guard !skipped.isEmpty else { return }
         var records: [SkipRecord] = []
         let byReason = Dictionary(grouping: skipped, by: \.1)
@@ -539,13 +542,7 @@ extension Scheduler {
             }
         }
         records.sort { $0.occurrence < $1.occurrence }
-        do {
-            try await store.recordSkips(records)
-        } catch {
-            logger.error(
-                "could not record skips",
-                metadata: ["scheduler.schedule": "\(schedule)", "scheduler.error": "\(error)"])
-        }
+        pendingWrites.record(records)
         if isObserved(.skipped) {
             for record in records {
                 emit(
@@ -587,13 +584,13 @@ extension Scheduler {
                 if entry.buffered.count < overlap.bufferCapacity {
                     buffer = true
                 } else {
-                    await recordSkips(
+                    recordSkips(
                         [(instant, .overlap, "a previous run is active and the buffer is full")], schedule: name,
                         now: now)
                     return
                 }
             case .skip, .allowAll:
-                await recordSkips([(instant, .overlap, "a previous run is still active")], schedule: name, now: now)
+                recordSkips([(instant, .overlap, "a previous run is still active")], schedule: name, now: now)
                 return
             }
         }
@@ -673,7 +670,7 @@ extension Scheduler {
         commands.removeAll()
         for (id, run) in active where run.executingAttempt == nil {
             if run.record.attempts.isEmpty {
-                await recordSkips(
+                recordSkips(
                     [(run.record.occurrence, .shutdown, "the scheduler shut down before it started")],
                     schedule: run.record.schedule, now: now)
                 await finish(id, status: .skipped, now: now, message: "the scheduler shut down before it started")
@@ -731,32 +728,71 @@ extension Scheduler {
         }
     }
 
-    /// Writes the runs and cursors changed since the last flush: runs first, so that a cursor
-    /// never covers an occurrence whose run is not recorded.
+    /// Writes the skips, runs and cursors changed since the last flush: skips and runs first, so
+    /// that a cursor never covers an occurrence that is not recorded.
+    ///
+    /// What the store fails to take stays pending, and a pass to write it again comes after 1
+    /// second, doubling up to a minute while the store keeps failing.
     ///
     /// - Parameter includingCursors: Whether to write the cursors too. Starting attempts needs
     ///   only their runs recorded; the cursors can follow at the end of the pass.
-    func flushWrites(includingCursors: Bool = true) async {
+    /// - Returns: Whether the skips and runs were written.
+    @discardableResult
+    func flushWrites(now: Date, includingCursors: Bool = true) async -> Bool {
+        if let waitUntil = writesWaitUntil {
+            guard waitUntil <= now else { return false }
+            writesWaitUntil = nil
+        }
+        let skips = pendingWrites.takeSkips()
+        if !skips.isEmpty {
+            do {
+                try await store.recordSkips(skips)
+            } catch {
+                pendingWrites.record(skips)
+                writeFailed(now: now, what: "skips", count: skips.count, error: error)
+                return false
+            }
+        }
         let runs = pendingWrites.takeRuns()
         if !runs.isEmpty {
             do {
-                try await store.saveRuns(runs)
+                try await store.saveRuns(runs.map(\.record))
             } catch {
-                logger.error(
-                    "could not record runs",
-                    metadata: ["scheduler.runs": "\(runs.count)", "scheduler.error": "\(error)"])
+                for run in runs { pendingWrites.record(run) }
+                writeFailed(now: now, what: "runs", count: runs.count, error: error)
+                return false
             }
         }
-        guard includingCursors else { return }
+        guard includingCursors else { return true }
         let cursors = pendingWrites.takeCursors()
-        guard !cursors.isEmpty else { return }
+        guard !cursors.isEmpty else {
+            writeFailures = 0
+            return true
+        }
         do {
             try await store.advanceCursors(cursors)
+            writeFailures = 0
         } catch {
-            logger.error(
-                "could not record the schedules' cursors",
-                metadata: ["scheduler.schedules": "\(cursors.count)", "scheduler.error": "\(error)"])
+            for (name, occurrence) in cursors { pendingWrites.advanceCursor(of: name, to: occurrence) }
+            writeFailed(now: now, what: "the schedules' cursors", count: cursors.count, error: error)
         }
+        return true
+    }
+
+    private func writeFailed(now: Date, what: String, count: Int, error: any Error) {
+        writeFailures += 1
+        let delay = Self.retryDelay(afterFailures: writeFailures)
+        writesWaitUntil = now.addingTimeInterval(delay)
+        logger.error(
+            "could not record \(what); trying again in \(Int(delay)) s",
+            metadata: ["scheduler.count": "\(count)", "scheduler.error": "\(error)"])
+        addTimer(at: now.addingTimeInterval(delay), .writes)
+    }
+
+    /// How long to wait before calling a failing store again: 1 second after the first failure,
+    /// doubling up to a minute.
+    static func retryDelay(afterFailures failures: Int) -> Double {
+        Double(min(60, 1 << min(max(failures, 1) - 1, 6)))
     }
 
     func renewLease(now: Date, force: Bool) async {

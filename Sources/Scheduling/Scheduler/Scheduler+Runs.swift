@@ -28,15 +28,28 @@ extension Scheduler {
     /// that a crash leaves each one in the store for recovery.
     func startReadyRuns(now: Date, group: inout DiscardingTaskGroup) async {
         var starts: [Start] = []
+        var begun: [ActiveRun] = []
         while executing < configuration.concurrency, let item = ready.popMin() {
             // A run that finished or started since it was queued left a stale item behind.
             guard item.run.readyToken == item.sequence, item.run.executingAttempt == nil else { continue }
-            if let start = beginAttempt(item.run, now: now) { starts.append(start) }
+            if let start = beginAttempt(item.run, now: now) {
+                starts.append(start)
+                begun.append(item.run)
+            }
         }
         guard !starts.isEmpty else { return }
-        setActivity { $0.attempts += starts.count }
         await renewLease(now: now, force: false)
-        await flushWrites(includingCursors: false)
+        guard await flushWrites(now: now, includingCursors: false) else {
+            // Not recorded, so not started: they wait for the store to take their records.
+            for run in begun { undoAttempt(run) }
+            return
+        }
+        setActivity { $0.attempts += starts.count }
+        for run in begun {
+            if let timeout = run.schedule.timeout, let number = run.executingAttempt {
+                addTimer(at: now.addingTimeInterval(timeout.seconds), .timeout(run.record.id, attempt: number))
+            }
+        }
         if isObserved(.started) {
             for start in starts {
                 let context = start.context
@@ -96,9 +109,6 @@ extension Scheduler {
         let needsSignal = schedule.timeout != nil || schedule.deadline != nil || schedule.overlap == .cancelOther
         let signal = needsSignal ? Doorbell() : nil
         run.signal = signal
-        if let timeout = schedule.timeout {
-            addTimer(at: now.addingTimeInterval(timeout.seconds), .timeout(id, attempt: number))
-        }
         executing += 1
         pendingWrites.record(run)
         let context = JobContext(
@@ -113,6 +123,19 @@ extension Scheduler {
             logger: logger
         )
         return Start(job: job, context: context, signal: signal)
+    }
+
+    /// Takes back an attempt that ``beginAttempt(_:now:)`` began but that did not start, and
+    /// puts its run back in the ready queue.
+    private func undoAttempt(_ run: ActiveRun) {
+        run.record.attempts.removeLast()
+        if run.record.attempts.isEmpty { run.record.status = .scheduled }
+        run.executingAttempt = nil
+        run.attemptStart = nil
+        run.signal = nil
+        executing -= 1
+        pendingWrites.record(run)
+        enqueue(run)
     }
 
     /// Runs a job, racing it against its cancel signal when it has one.

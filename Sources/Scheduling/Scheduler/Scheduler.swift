@@ -142,6 +142,8 @@ public actor Scheduler: Service {
         case lease
         case grace
         case poll
+        /// A pass to write again what the store failed to take.
+        case writes
     }
 
     struct TimerItem: Comparable {
@@ -216,6 +218,10 @@ public actor Scheduler: Service {
     var nextRecovery: Date?
     /// Claims that failed in a row; the next attempt waits longer after each.
     var claimFailures = 0
+    /// Writes of runs and cursors that failed in a row; the next attempt waits longer after each.
+    var writeFailures = 0
+    /// After a failed write, when the next may be tried; until then the writes wait.
+    var writesWaitUntil: Date?
     var runIdentifiers = RunIdentifiers()
     var pendingWrites = PendingWrites()
     /// Stored schedules that ``synchronize()`` left out because no executor knows their job.
@@ -394,7 +400,7 @@ public actor Scheduler: Service {
             } catch {
                 result = .failure(error)
             }
-            await flushWrites()
+            await flushWrites(now: clock.now)
             return try result.get()
         case .running, .draining:
             return try await withCheckedThrowingContinuation { continuation in

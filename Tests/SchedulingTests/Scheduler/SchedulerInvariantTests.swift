@@ -48,11 +48,12 @@ struct SchedulerInvariantTests {
             if abs(mix) % 5 == 0 { throw JobFailure() }
         }
         let store = InMemoryJobStore(configuration: .init(runsPerSchedule: 100_000, skipsPerSchedule: 100_000))
-        // While the store is out, it fails every claim.
+        // While the store is out, it fails every claim and every write of the scheduler's loop.
+        let failing: Set<InterceptingJobStore.Operation> = [.claimBatch, .saveRuns, .recordSkips, .advanceCursors]
         let outage = SchedulerStoreFailureTests.Outage(isOn: false)
         let (driver, _) = Fixture.scheduler(at: "2026-03-01T00:00:00Z", jobs: jobs, store: store, concurrency: 3) {
             operation, _ in
-            if operation == .claimBatch, outage.isOn { throw SchedulerStoreFailureTests.Unavailable() }
+            if failing.contains(operation), outage.isOn { throw SchedulerStoreFailureTests.Unavailable() }
         }
         let (added, removed, manualRuns, finalNow) = try await driver.run { driver in
             let scheduler = driver.scheduler
@@ -91,7 +92,7 @@ struct SchedulerInvariantTests {
                     try await scheduler.trigger(live.randomElement(using: &random)!)
                     manualRuns += 1
                 case 60..<65:
-                    // The store fails every claim for up to half an hour.
+                    // The store fails for up to half an hour.
                     outage.begin()
                     try await driver.advance(by: .seconds(Int64.random(in: 1...1800, using: &random)))
                     outage.end()
@@ -103,7 +104,7 @@ struct SchedulerInvariantTests {
                     try await driver.advance(by: .seconds(Int64.random(in: 60...(6 * 3600), using: &random)))
                 }
             }
-            // The claims that failed last are made within a minute.
+            // What failed last is tried again within a minute.
             try await driver.advance(by: .seconds(61))
             return (added, removed, manualRuns, driver.clock.now)
         }
