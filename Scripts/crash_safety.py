@@ -10,6 +10,7 @@ cron) whose job takes about 300 ms and may retry once. Kills the daemon with SIG
   - a (schedule, occurrence) has more than one run,
   - a second between the first and the last occurrence has neither a run nor a skip entry (an
     occurrence was lost),
+  - a claim is left in the store after the graceful stop,
   - a run is left scheduled or running after the graceful stop,
   - an attempt cut off by a kill is not marked interrupted, or an interrupted run that the retry
     policy allows to retry was not retried,
@@ -138,6 +139,9 @@ for run_id, status, attempts_json in database.execute("SELECT id, status, attemp
                 problems.append(f"run {run_id}: interrupted at attempt {index + 1} and not retried")
             if not later and status != "interrupted":
                 problems.append(f"run {run_id}: its last attempt was interrupted but the run is {status}")
+claims_left = database.execute("SELECT COUNT(*) FROM claims").fetchone()[0]
+if claims_left:
+    problems.append(f"{claims_left} claims left after the graceful stop (each should be recorded and behind the cursor)")
 integrity = database.execute("PRAGMA integrity_check").fetchone()[0]
 database.close()
 if integrity != "ok":
