@@ -517,7 +517,8 @@ extension Scheduler {
         return plan
     }
 
-    /// Writes skip entries, folding more than 100 of one reason into one entry.
+    /// Notes skip entries for the pass's writes, folding more than 100 of one reason into one
+    /// entry, and tells the subscribers.
     func recordSkips(_ skipped: [(Date, SkipRecord.Reason, String)], schedule: String, now: Date) {
         guard !skipped.isEmpty else { return }
         var records: [SkipRecord] = []

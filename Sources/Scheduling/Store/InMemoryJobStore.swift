@@ -65,9 +65,10 @@ public final class InMemoryJobStore: JobStore {
             return true
         }
 
-        /// Whether an occurrence has a run or a skip entry. The newest runs are the likeliest.
+        /// Whether an occurrence has a run or a skip entry. The newest are the likeliest.
         func isRecorded(_ instant: Date) -> Bool {
-            runs.reversed().contains { $0.run.occurrence == instant } || skips.contains { $0.occurrence == instant }
+            runs.reversed().contains { $0.run.occurrence == instant }
+                || skips.reversed().contains { $0.occurrence == instant }
         }
 
         var stored: StoredSchedule? {
@@ -75,7 +76,8 @@ public final class InMemoryJobStore: JobStore {
         }
     }
 
-    /// A claimed occurrence not yet covered by its schedule's cursor.
+    /// A claimed occurrence that the schedule's cursor does not cover yet, or that has neither a run
+    /// nor a skip entry yet.
     private struct Claim {
         var instant: Date
         var owner: String

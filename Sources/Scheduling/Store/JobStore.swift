@@ -110,7 +110,8 @@ public protocol JobStore: Sendable {
     /// A claim of such an instance that has neither a run nor a skip entry for its occurrence
     /// (the instance stopped between claiming and recording) gets a run too, made with
     /// ``JobRun/interruptedClaim(_:owner:fencingToken:at:)`` and stored, so that no claimed
-    /// occurrence is lost.
+    /// occurrence is lost. A store therefore keeps a claim until its occurrence has a run or a
+    /// skip entry, even once the schedule's cursor covers it.
     ///
     /// - Returns: The runs it changed, as they are now, oldest occurrence first.
     func interruptRuns(ownedByLeasesExpiredAt now: Date) async throws -> [JobRun]
