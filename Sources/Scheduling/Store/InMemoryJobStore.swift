@@ -53,8 +53,12 @@ public final class InMemoryJobStore: JobStore {
         mutating func advanceCursor(to occurrence: Date) {
             guard cursor.map({ $0 < occurrence }) ?? true else { return }
             cursor = occurrence
-            let recorded = claims.map(\.instant).filter { $0 <= occurrence && isRecorded($0) }
-            if !recorded.isEmpty { claims.removeAll { recorded.contains($0.instant) } }
+            guard !claims.isEmpty else { return }
+            // Filtered in a local array, which keeps its capacity for the next claims.
+            var remaining = claims
+            claims = []
+            remaining.removeAll { $0.instant <= occurrence && isRecorded($0.instant) }
+            claims = remaining
         }
 
         /// Records a claim; false when the occurrence was claimed or is at or before the cursor.
