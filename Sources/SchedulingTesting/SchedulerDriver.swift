@@ -20,6 +20,9 @@ import ServiceLifecycleTestKit
 /// Jobs must wait only on the clock (``JobContext/clock``) while driven; a job that waits on
 /// anything else keeps ``settle()`` waiting until its real-time limit.
 ///
+/// A driver can also drive several schedulers on one clock, such as instances sharing a store:
+/// `SchedulerDriver(first, second, clock: clock)`. It then waits for all of them at each instant.
+///
 /// ```swift
 /// let clock = ManualClock()
 /// let scheduler = Scheduler(executor: jobs, clock: clock, logger: logger)
@@ -28,30 +31,44 @@ import ServiceLifecycleTestKit
 /// }
 /// ```
 public struct SchedulerDriver: Sendable {
-    /// The scheduler driven.
+    /// The scheduler driven; the first one when it drives several.
     public let scheduler: Scheduler
-    /// Its clock.
+    /// Every scheduler driven, in the order given.
+    public let schedulers: [Scheduler]
+    /// Their clock.
     public let clock: ManualClock
     /// How long ``settle()`` waits in real time before it gives up. Default ten seconds.
     public var settleLimit: Duration
 
-    /// Creates a driver.
+    /// Creates a driver of one scheduler.
     public init(scheduler: Scheduler, clock: ManualClock, settleLimit: Duration = .seconds(10)) {
-        self.scheduler = scheduler
-        self.clock = clock
-        self.settleLimit = settleLimit
-        clock.addObserver(scheduler.activityBell)
+        self.init(scheduler, clock: clock, settleLimit: settleLimit)
     }
 
-    /// Runs the scheduler, calls `body`, then shuts the scheduler down gracefully, moving the clock
-    /// through the grace period if attempts are still running.
+    /// Creates a driver of several schedulers on one clock.
+    ///
+    /// - Parameters:
+    ///   - first: A scheduler; ``scheduler`` refers to it.
+    ///   - others: The other schedulers.
+    ///   - clock: The clock they all use.
+    ///   - settleLimit: How long ``settle()`` waits in real time before it gives up.
+    public init(_ first: Scheduler, _ others: Scheduler..., clock: ManualClock, settleLimit: Duration = .seconds(10)) {
+        scheduler = first
+        schedulers = [first] + others
+        self.clock = clock
+        self.settleLimit = settleLimit
+        for scheduler in schedulers { clock.addObserver(scheduler.activityBell) }
+    }
+
+    /// Runs the schedulers, calls `body`, then shuts them down gracefully, moving the clock through
+    /// the grace period if attempts are still running.
     ///
     /// - Returns: What `body` returns.
     /// - Throws: What `body` or the scheduler throws, or ``DriverError`` when it does not settle.
     public func run<T: Sendable>(_ body: @Sendable (SchedulerDriver) async throws -> T) async throws -> T {
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await scheduler.run() }
+                for scheduler in schedulers { group.addTask { try await scheduler.run() } }
                 do {
                     try await settle()
                     let result = try await body(self)
@@ -93,16 +110,17 @@ public struct SchedulerDriver: Sendable {
         try await settle()
     }
 
-    /// Waits until the scheduler has nothing left to do at the clock's current instant: its loop
-    /// is parked or stopped, and every attempt it started sleeps on the clock.
+    /// Waits until the schedulers have nothing left to do at the clock's current instant: each
+    /// loop is parked or stopped, and every attempt they started sleeps on the clock.
     ///
-    /// The scheduler rings a bell whenever its loop parks, and the clock whenever a task starts
-    /// to sleep, so the driver looks only at those moments instead of polling; a real-time tick
-    /// every ten milliseconds looks again in case a change came without a ring.
+    /// A scheduler rings a bell whenever its loop parks, and the clock whenever a task starts to
+    /// sleep, so the driver looks only at those moments instead of polling; a real-time tick every
+    /// ten milliseconds looks again in case a change came without a ring.
     ///
     /// - Throws: ``DriverError`` when that does not happen within ``settleLimit`` of real time.
     public func settle() async throws {
-        let bell = scheduler.activityBell
+        let schedulers = self.schedulers
+        let bells = schedulers.map(\.activityBell)
         let limit = settleLimit
         let settled = await withTaskGroup(of: Bool.self) { group in
             group.addTask {
@@ -110,25 +128,25 @@ public struct SchedulerDriver: Sendable {
                 while ContinuousClock.now < end {
                     try? await Task.sleep(for: .milliseconds(10))
                     if Task.isCancelled { return true }
-                    bell.ring()
+                    bells[0].ring()
                 }
                 return false
             }
             group.addTask {
                 // Twice at rest with nothing changed in between: a ring may trail the change it reports.
-                var lastRest: (UInt64, UInt64)?
+                var lastRest: [UInt64]?
                 while !Task.isCancelled {
-                    bell.acknowledge()
-                    let activity = scheduler.currentActivity
-                    let rest = (activity.version, clock.version)
-                    if activity.isStopped || (activity.isParked && clock.sleeperCount == 1 + activity.attempts) {
+                    for bell in bells { bell.acknowledge() }
+                    let activities = schedulers.map(\.currentActivity)
+                    let rest = activities.map(\.version) + [clock.version]
+                    if Self.isAtRest(activities, sleepers: clock.sleeperCount) {
                         if let lastRest, lastRest == rest { return true }
                         lastRest = rest
                         await Task.yield()
                         continue
                     }
                     lastRest = nil
-                    await bell.wait()
+                    await Self.waitForAny(of: bells)
                 }
                 return false
             }
@@ -137,19 +155,39 @@ public struct SchedulerDriver: Sendable {
             return first
         }
         guard settled else {
-            let activity = scheduler.currentActivity
+            let attempts = schedulers.reduce(0) { $0 + $1.currentActivity.attempts }
             throw DriverError(
                 message: "the scheduler did not settle at \(Timestamp.string(from: clock.now)): "
-                    + "\(activity.attempts) attempts active, \(clock.sleeperCount) sleepers; "
+                    + "\(attempts) attempts active, \(clock.sleeperCount) sleepers; "
                     + "do the jobs wait on something other than the clock?"
             )
         }
     }
 
+    /// Whether every loop is stopped or parked with each of its attempts asleep on the clock.
+    private static func isAtRest(_ activities: [SchedulerActivity], sleepers: Int) -> Bool {
+        if activities.allSatisfy(\.isStopped) { return true }
+        guard activities.allSatisfy({ $0.isStopped || $0.isParked }) else { return false }
+        // A parked loop sleeps on the clock, and so does each of its attempts at rest.
+        return sleepers == activities.reduce(0) { $0 + ($1.isStopped ? 0 : 1 + $1.attempts) }
+    }
+
+    private static func waitForAny(of bells: [Doorbell]) async {
+        if bells.count == 1 {
+            await bells[0].wait()
+            return
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for bell in bells { group.addTask { await bell.wait() } }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
     private func drainAfterShutdown() async throws {
-        while !scheduler.currentActivity.isStopped {
+        while !schedulers.allSatisfy(\.currentActivity.isStopped) {
             try await settle()
-            if scheduler.currentActivity.isStopped { return }
+            if schedulers.allSatisfy(\.currentActivity.isStopped) { return }
             if let next = clock.nextDeadline { clock.advance(to: next) }
         }
     }
