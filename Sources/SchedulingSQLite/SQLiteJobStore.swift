@@ -192,24 +192,40 @@
             try await write { db in try Self.claim(occurrence, of: schedule, owner: owner, in: db) }
         }
 
-        /// Claims occurrences in one transaction, each as ``claim(_:of:owner:)`` does.
+        /// Claims occurrences in one transaction, each as ``claim(_:of:owner:)`` does. The cursors
+        /// of all their schedules are read with one query.
         public func claim(_ occurrences: [Occurrence], owner: String) async throws -> [Int64?] {
             guard !occurrences.isEmpty else { return [] }
+            let names = String(decoding: try JSONEncoder().encode(Set(occurrences.map(\.schedule))), as: UTF8.self)
             return try await write { db in
-                try occurrences.map { try Self.claim($0.instant, of: $0.schedule, owner: owner, in: db) }
+                var cursors: [String: Double] = [:]
+                let rows = try Row.fetchCursor(
+                    db.cachedStatement(
+                        sql:
+                            "SELECT schedule, occurrence FROM cursors WHERE schedule IN (SELECT value FROM json_each(?))"
+                    ),
+                    arguments: [names])
+                while let row = try rows.next() { cursors[row[0]] = row[1] }
+                return try occurrences.map {
+                    try Self.claim($0.instant, of: $0.schedule, owner: owner, cursor: cursors[$0.schedule], in: db)
+                }
             }
         }
 
         private static func claim(_ occurrence: Date, of schedule: String, owner: String, in db: Database) throws
             -> Int64?
         {
+            let cursor = try Double.fetchOne(
+                db.cachedStatement(sql: "SELECT occurrence FROM cursors WHERE schedule = ?"), arguments: [schedule])
+            return try claim(occurrence, of: schedule, owner: owner, cursor: cursor, in: db)
+        }
+
+        /// Inserts a claim unless the occurrence is at or before the schedule's cursor.
+        private static func claim(
+            _ occurrence: Date, of schedule: String, owner: String, cursor: Double?, in db: Database
+        ) throws -> Int64? {
             let instant = occurrence.timeIntervalSince1970
-            if let cursor = try Double.fetchOne(
-                db.cachedStatement(sql: "SELECT occurrence FROM cursors WHERE schedule = ?"), arguments: [schedule]),
-                instant <= cursor
-            {
-                return nil
-            }
+            if let cursor, instant <= cursor { return nil }
             try db.cachedStatement(
                 sql: "INSERT INTO claims (schedule, occurrence, owner) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
             ).execute(arguments: [schedule, instant, owner])
