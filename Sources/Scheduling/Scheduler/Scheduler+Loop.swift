@@ -305,11 +305,12 @@ extension Scheduler {
             logger.error("could not read the store for changes", metadata: ["scheduler.error": "\(error)"])
         }
         guard let interval = configuration.storePollInterval else { return }
-        let halfLease = configuration.leaseDuration.seconds / 2
-        if phase == .running, let due = nextRecovery, due <= now {
-            await recoverInterruptedRuns(now: now, atStart: false)
+        // The first poll only sets the time: run() has just recovered.
+        let recoveryDue = nextRecovery.map { $0 <= now } ?? false
+        if recoveryDue, phase == .running { await recoverInterruptedRuns(now: now, atStart: false) }
+        if recoveryDue || nextRecovery == nil {
+            nextRecovery = now.addingTimeInterval(configuration.leaseDuration.seconds / 2)
         }
-        if nextRecovery.map({ $0 <= now }) ?? true { nextRecovery = now.addingTimeInterval(halfLease) }
         addTimer(at: now.addingTimeInterval(interval.seconds), .poll)
     }
 
