@@ -20,7 +20,8 @@ public struct JobRun: Sendable, Hashable, Codable, Identifiable {
         /// The status's name, as stored and printed.
         public let rawValue: String
 
-        /// Claimed and waiting for a slot or a retry.
+        /// Claimed and waiting: for its due time (claimed ahead, see
+        /// ``Scheduler/Configuration/leadTime``), behind an active run, or for a free slot.
         public static let scheduled = Status(name: "scheduled")
         /// An attempt is executing, or the run waits between attempts.
         public static let running = Status(name: "running")

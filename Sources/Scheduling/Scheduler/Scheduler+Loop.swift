@@ -141,10 +141,18 @@ extension Scheduler {
         scheduleDueTimer(for: entry)
     }
 
+    /// Sets the timer of an entry's next event: the lead time before it is due, so that it can be
+    /// prepared ahead, or at its instant when it falls in a DST gap (it is skipped, not run).
     private func scheduleDueTimer(for entry: Entry) {
         guard let event = entry.nextEvent else { return }
-        let due = event.isSkippedByGap ? event.instant : entry.schedule.dueTime(of: event.instant)
-        addTimer(at: due, .due(entry, generation: entry.generation))
+        guard !event.isSkippedByGap else {
+            addTimer(at: event.instant, .due(entry, generation: entry.generation))
+            return
+        }
+        let lead = entry.schedule.trigger.dependsOnCompletion ? 0 : configuration.leadTime.seconds
+        addTimer(
+            at: entry.schedule.dueTime(of: event.instant).addingTimeInterval(-lead),
+            .due(entry, generation: entry.generation))
     }
 
     func addTimer(at instant: Date, _ kind: TimerKind) {
@@ -344,6 +352,12 @@ extension Scheduler {
                 if timers.min.map({ $0.at > top.at }) ?? true {
                     await startReadyRuns(now: now, group: &group)
                 }
+            case .release:
+                guard phase == .running, let runs = staged.removeValue(forKey: top.at) else { continue }
+                for run in runs { await release(run, now: now) }
+                if timers.min.map({ $0.at > top.at }) ?? true {
+                    await startReadyRuns(now: now, group: &group)
+                }
             case .retry(let id):
                 guard let run = active[id], let retryAt = run.retryAt, retryAt <= now else { continue }
                 run.retryAt = nil
@@ -396,6 +410,9 @@ extension Scheduler {
         var last: Date?
         /// Whether more events are due than one pass handles.
         var hasMore = false
+        /// When the next event falls due, if it falls within the lead time but cannot be prepared
+        /// ahead: the entry fires again then.
+        var waitsUntil: Date?
     }
 
     /// Handles every event due at `now` of the schedules given: claims the occurrences to run
@@ -465,6 +482,8 @@ extension Scheduler {
             if entry.generation == plan.generation {
                 if plan.hasMore {
                     addTimer(at: now, .due(entry, generation: entry.generation))
+                } else if let due = plan.waitsUntil {
+                    addTimer(at: due, .due(entry, generation: entry.generation))
                 } else {
                     scheduleDueTimer(for: entry)
                 }
@@ -473,7 +492,8 @@ extension Scheduler {
     }
 
     /// Walks a due schedule's events up to `now`: decides which run on time, which are caught up
-    /// and which are skipped, and moves its next event on.
+    /// and which are skipped, and moves its next event on. An event due within the lead time is
+    /// taken too, to be prepared ahead, when it is the only run of its schedule and would run.
     private func plan(_ entry: Entry, now: Date) -> FirePlan {
         let schedule = entry.schedule
         let name = schedule.name
@@ -483,9 +503,20 @@ extension Scheduler {
         var missed: [Date] = []
         var skipped: [(Date, SkipRecord.Reason, String)] = []
         var handled = 0
+        let lead = configuration.leadTime.seconds
         while let event = entry.nextEvent, handled < 100_000 {
             let due = event.isSkippedByGap ? event.instant : schedule.dueTime(of: event.instant)
-            guard due <= now else { break }
+            if due > now {
+                // The same arithmetic as the timer's, so that the timer's instant always finds it.
+                guard due.addingTimeInterval(-lead) <= now else { break }
+                guard
+                    plan.claims.isEmpty, missed.isEmpty, entry.activeRuns.isEmpty, entry.buffered.isEmpty,
+                    !event.isSkippedByGap, schedule.isEnabled, !entry.isPaused, !schedule.trigger.dependsOnCompletion
+                else {
+                    plan.waitsUntil = due
+                    break
+                }
+            }
             handled += 1
             plan.last = event.instant
             entry.nextEvent = schedule.trigger.dependsOnCompletion ? nil : schedule.nextEvent(after: event.instant)
@@ -627,13 +658,47 @@ extension Scheduler {
         )
     }
 
-    /// Makes a claimed run active and ready to start.
+    /// Makes a claimed run active: ready to start, or staged until it is due when it was claimed
+    /// ahead (see ``Configuration/leadTime``).
     func admitClaimed(_ activeRun: ActiveRun, now: Date) {
         let run = activeRun.record
         let entry = activeRun.entry
         if run.origin == .manual { activeRun.due = now }
         active[run.id] = activeRun
         entry.activeRuns.append(run.id)
+        guard activeRun.due <= now else {
+            if staged[activeRun.due] == nil { addTimer(at: activeRun.due, .release) }
+            staged[activeRun.due, default: []].append(activeRun)
+            return
+        }
+        makeReady(activeRun, now: now)
+    }
+
+    /// Makes a run prepared ahead ready now that it is due; it is cancelled when its schedule was
+    /// removed, and skipped when it was paused or disabled, in the meantime.
+    private func release(_ activeRun: ActiveRun, now: Date) async {
+        let id = activeRun.record.id
+        guard active[id] === activeRun, activeRun.readyToken == nil, activeRun.executingAttempt == nil else { return }
+        let entry = activeRun.entry
+        guard entry.isInstalled else {
+            await finish(id, status: .cancelled, now: now, message: "its schedule was removed")
+            return
+        }
+        let skip: (reason: SkipRecord.Reason, detail: String)? =
+            !entry.schedule.isEnabled
+            ? (.disabled, "the schedule is disabled") : entry.isPaused ? (.paused, "the schedule is paused") : nil
+        if let skip {
+            recordSkips(
+                [(activeRun.record.occurrence, skip.reason, skip.detail)], schedule: entry.schedule.name, now: now)
+            await finish(id, status: .skipped, now: now, message: skip.detail)
+            return
+        }
+        makeReady(activeRun, now: now)
+    }
+
+    /// Sets an admitted run's deadline timers, tells the subscribers it fired, and queues it.
+    private func makeReady(_ activeRun: ActiveRun, now: Date) {
+        let run = activeRun.record
         if let policy = activeRun.schedule.deadline, let deadline = activeRun.deadline, deadline > now {
             let atRisk = deadline.addingTimeInterval(-policy.buffer.seconds)
             if atRisk > now, policy.buffer > .zero { addTimer(at: atRisk, .atRisk(run.id)) }
@@ -681,6 +746,7 @@ extension Scheduler {
             }
         }
         ready = Heap()
+        staged = [:]
         addTimer(at: now.addingTimeInterval(configuration.shutdownGracePeriod.seconds), .grace)
     }
 

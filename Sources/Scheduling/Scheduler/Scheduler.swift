@@ -54,6 +54,15 @@ public actor Scheduler: Service {
         /// (see ``Scheduler/synchronize()``); nil, the default, never. A daemon whose store the
         /// `scheduler` command line or other instances change sets it, typically to one second.
         public var storePollInterval: Duration?
+        /// How long before an occurrence falls due the scheduler claims it and records its run,
+        /// so that its job starts on time even when many fall due at once. Default 100
+        /// milliseconds; zero decides each occurrence when it falls due.
+        ///
+        /// The run waits with status `scheduled` and its job starts when the occurrence is due:
+        /// never earlier. Pausing, disabling or removing the schedule in the meantime still skips
+        /// or cancels it. An occurrence is prepared ahead only when none of its schedule's runs is
+        /// active, so that the overlap policy decides as it would at the due time.
+        public var leadTime: Duration
 
         /// Creates a configuration.
         public init(
@@ -61,13 +70,15 @@ public actor Scheduler: Service {
             concurrency: Int = 4,
             shutdownGracePeriod: Duration = .seconds(30),
             leaseDuration: Duration = .seconds(60),
-            storePollInterval: Duration? = nil
+            storePollInterval: Duration? = nil,
+            leadTime: Duration = .milliseconds(100)
         ) {
             self.instance = instance ?? "scheduler-" + UUID().uuidString.prefix(8).lowercased()
             self.concurrency = max(1, concurrency)
             self.shutdownGracePeriod = shutdownGracePeriod
             self.leaseDuration = max(.seconds(1), leaseDuration)
             self.storePollInterval = storePollInterval.map { max(.milliseconds(10), $0) }
+            self.leadTime = max(.zero, leadTime)
         }
     }
 
@@ -135,6 +146,8 @@ public actor Scheduler: Service {
 
     enum TimerKind {
         case due(Entry, generation: Int)
+        /// The instant that runs prepared ahead wait for: they become ready.
+        case release
         case retry(UUID)
         case timeout(UUID, attempt: Int)
         case atRisk(UUID)
@@ -208,6 +221,8 @@ public actor Scheduler: Service {
     var entries: [String: Entry] = [:]
     var active: [UUID: ActiveRun] = [:]
     var ready = Heap<ReadyItem>()
+    /// Runs claimed ahead of their due time, by that time (see ``Configuration/leadTime``).
+    var staged: [Date: [ActiveRun]] = [:]
     var timers = Heap<TimerItem>()
     var commands: Deque<PendingCommand> = []
     var executing = 0

@@ -39,6 +39,7 @@ enum Fixture {
         store: InMemoryJobStore = InMemoryJobStore(),
         concurrency: Int = 4,
         storePollInterval: Duration? = nil,
+        leadTime: Duration = .milliseconds(100),
         intercept: (@Sendable (InterceptingJobStore.Operation, InterceptingJobStore.Moment) async throws -> Void)? = nil
     ) -> (SchedulerDriver, InMemoryJobStore) {
         let clock = ManualClock(now: date(start))
@@ -51,7 +52,8 @@ enum Fixture {
                 concurrency: concurrency,
                 shutdownGracePeriod: .seconds(60),
                 leaseDuration: .seconds(3600),
-                storePollInterval: storePollInterval
+                storePollInterval: storePollInterval,
+                leadTime: leadTime
             ),
             logger: logger
         )

@@ -1,0 +1,151 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-scheduling open source project
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import Scheduling
+import SchedulingTesting
+import Synchronization
+import Testing
+
+/// Occurrences are claimed and recorded a lead time before they fall due, and start when due.
+@Suite("Scheduler lead time")
+struct SchedulerLeadTimeTests {
+    static let start = Fixture.date("2026-01-01T00:00:00Z")
+    static let due = Fixture.date("2026-01-01T00:01:00Z")
+
+    /// The instants, by the manual clock, at which a job started.
+    final class Starts: Sendable {
+        private let instants = Mutex<[Date]>([])
+        var all: [Date] { instants.withLock { $0 } }
+        func append(_ instant: Date) { instants.withLock { $0.append(instant) } }
+    }
+
+    /// A registry with a job "stamp" that notes when it starts and takes `seconds`.
+    static func jobs(_ starts: Starts, seconds: Double = 0) -> JobRegistry {
+        var jobs = JobRegistry(processes: nil)
+        jobs.register("stamp") { context in
+            starts.append(context.clock.now)
+            try await context.clock.sleep(until: context.clock.now.addingTimeInterval(seconds))
+        }
+        return jobs
+    }
+
+    static func minutely(overlap: OverlapPolicy = .skip) throws -> Schedule {
+        try Schedule("minutely", job: JobReference("stamp"), trigger: .cron("* * * * *"), overlap: overlap)
+    }
+
+    @Test("an occurrence is claimed and recorded as scheduled ahead, and its job starts when it is due")
+    func preparedAheadStartsOnTime() async throws {
+        let starts = Starts()
+        let (driver, store) = Fixture.scheduler(jobs: Self.jobs(starts))
+        let events = driver.scheduler.events()
+        try await driver.run { driver in
+            try await driver.scheduler.add(Self.minutely())
+            try await driver.advance(to: Self.due.addingTimeInterval(-0.05))
+            let prepared = try await Fixture.allRuns(store)
+            #expect(prepared.map(\.status) == [.scheduled])
+            #expect(prepared.first?.occurrence == Self.due)
+            #expect(prepared.first?.created == Self.due.addingTimeInterval(-0.1))
+            #expect(try await store.claim(Self.due, of: "minutely", owner: "other") == nil)
+            #expect(starts.all.isEmpty, "started before the occurrence was due")
+            try await driver.advance(to: Self.due.addingTimeInterval(150))
+        }
+        #expect(starts.all == [60, 120, 180].map { Self.start.addingTimeInterval($0) })
+        let runs = try await Fixture.allRuns(store)
+        #expect(runs.allSatisfy { $0.status == .succeeded && $0.started == $0.occurrence })
+        var fired: [Date] = []
+        for await event in events where event.kind == .fired { fired.append(event.at) }
+        #expect(fired == starts.all, "fired before the occurrence was due")
+    }
+
+    @Test("with no lead time nothing is claimed or recorded before the occurrence is due")
+    func noLeadTime() async throws {
+        let starts = Starts()
+        let (driver, store) = Fixture.scheduler(jobs: Self.jobs(starts), leadTime: .zero)
+        try await driver.run { driver in
+            try await driver.scheduler.add(Self.minutely())
+            try await driver.advance(to: Self.due.addingTimeInterval(-0.001))
+            #expect(try await Fixture.allRuns(store).isEmpty)
+            try await driver.advance(to: Self.due)
+        }
+        #expect(starts.all == [Self.due])
+        #expect(try await Fixture.allRuns(store).first?.created == Self.due)
+    }
+
+    /// Runs a minutely schedule, changes it between its preparation and its due time, and
+    /// returns its runs and skips.
+    static func changedWhilePrepared(
+        _ change: @Sendable (Scheduler) async throws -> Void
+    ) async throws -> (runs: [JobRun], skips: [SkipRecord], starts: [Date]) {
+        let starts = Starts()
+        let (driver, store) = Fixture.scheduler(jobs: Self.jobs(starts))
+        try await driver.run { driver in
+            try await driver.scheduler.add(Self.minutely())
+            try await driver.advance(to: Self.due.addingTimeInterval(-0.05))
+            try await change(driver.scheduler)
+            try await driver.advance(to: Self.due.addingTimeInterval(30))
+        }
+        return (try await Fixture.allRuns(store), try await Fixture.allSkips(store), starts.all)
+    }
+
+    @Test("pausing between preparation and the due time skips the occurrence as paused")
+    func pausedWhilePrepared() async throws {
+        let (runs, skips, starts) = try await Self.changedWhilePrepared { try await $0.pause("minutely") }
+        #expect(starts.isEmpty)
+        #expect(runs.map(\.status) == [.skipped])
+        #expect(skips.map(\.reason) == [.paused])
+        #expect(skips.map(\.occurrence) == [Self.due])
+    }
+
+    @Test("disabling between preparation and the due time skips the occurrence as disabled")
+    func disabledWhilePrepared() async throws {
+        let (runs, skips, starts) = try await Self.changedWhilePrepared { try await $0.disable("minutely") }
+        #expect(starts.isEmpty)
+        #expect(runs.map(\.status) == [.skipped])
+        #expect(skips.map(\.reason) == [.disabled])
+    }
+
+    @Test("removing the schedule between preparation and the due time cancels the occurrence")
+    func removedWhilePrepared() async throws {
+        let (runs, skips, starts) = try await Self.changedWhilePrepared { try await $0.remove("minutely") }
+        #expect(starts.isEmpty)
+        #expect(runs.map(\.status) == [.cancelled])
+        #expect(runs.allSatisfy { $0.finished == Self.due })
+        #expect(skips.isEmpty)
+    }
+
+    @Test("a run still active at the lead time leaves the overlap decision to the due time")
+    func overlapIsDecidedWhenDue() async throws {
+        // Each run takes 59.95 seconds: it is active at the lead time of the next occurrence and
+        // finished at its due time, so under overlap skip every occurrence runs.
+        let starts = Starts()
+        let (driver, store) = Fixture.scheduler(jobs: Self.jobs(starts, seconds: 59.95))
+        try await driver.run { driver in
+            try await driver.scheduler.add(Self.minutely(overlap: .skip))
+            try await driver.advance(to: Self.due.addingTimeInterval(125))
+        }
+        #expect(starts.all == [60, 120, 180].map { Self.start.addingTimeInterval($0) })
+        #expect(try await Fixture.allSkips(store).isEmpty)
+        let runs = try await Fixture.allRuns(store)
+        #expect(runs.map(\.occurrence) == starts.all)
+        #expect(runs.prefix(2).allSatisfy { $0.status == .succeeded })
+    }
+
+    @Test("a shutdown between preparation and the due time skips the occurrence as shutdown")
+    func shutdownWhilePrepared() async throws {
+        let starts = Starts()
+        let (driver, store) = Fixture.scheduler(jobs: Self.jobs(starts))
+        try await driver.run { driver in
+            try await driver.scheduler.add(Self.minutely())
+            try await driver.advance(to: Self.due.addingTimeInterval(-0.05))
+        }
+        #expect(starts.all.isEmpty)
+        #expect(try await Fixture.allRuns(store).map(\.status) == [.skipped])
+        #expect(try await Fixture.allSkips(store).map(\.reason) == [.shutdown])
+    }
+}
