@@ -111,7 +111,8 @@ public struct SchedulerDriver: Sendable {
     }
 
     /// Waits until the schedulers have nothing left to do at the clock's current instant: each
-    /// loop is parked or stopped, and every attempt they started sleeps on the clock.
+    /// loop is parked or stopped, every attempt they started sleeps on the clock, and none of those
+    /// attempts was told to stop (its task may still be winding down).
     ///
     /// A scheduler rings a bell whenever its loop parks, and the clock whenever a task starts to
     /// sleep, so the driver looks only at those moments instead of polling; a real-time tick every
@@ -164,10 +165,11 @@ public struct SchedulerDriver: Sendable {
         }
     }
 
-    /// Whether every loop is stopped or parked with each of its attempts asleep on the clock.
+    /// Whether every loop is stopped or parked with each of its attempts asleep on the clock and
+    /// none of them told to stop (a stopped attempt may still sleep while its task winds down).
     private static func isAtRest(_ activities: [SchedulerActivity], sleepers: Int) -> Bool {
         if activities.allSatisfy(\.isStopped) { return true }
-        guard activities.allSatisfy({ $0.isStopped || $0.isParked }) else { return false }
+        guard activities.allSatisfy({ $0.isStopped || ($0.isParked && $0.stoppingAttempts == 0) }) else { return false }
         // A parked loop sleeps on the clock, and so does each of its attempts at rest.
         return sleepers == activities.reduce(0) { $0 + ($1.isStopped ? 0 : 1 + $1.attempts) }
     }

@@ -161,6 +161,7 @@ extension Scheduler {
     func stopAttempt(_ id: UUID, reason: CancelReason) {
         guard let run = active[id], run.executingAttempt != nil else { return }
         if run.cancelReason == nil { run.cancelReason = reason }
+        if stopping.insert(id).inserted { setActivity { $0.stoppingAttempts += 1 } }
         run.signal?.ring()
     }
 
@@ -173,11 +174,16 @@ extension Scheduler {
                 return completions
             }
             if batch.isEmpty { return }
+            var stopped = 0
             for completion in batch {
                 executing -= 1
+                if stopping.remove(completion.runID) != nil { stopped += 1 }
                 await handle(completion, now: now)
             }
-            setActivity { $0.attempts -= batch.count }
+            setActivity {
+                $0.attempts -= batch.count
+                $0.stoppingAttempts -= stopped
+            }
         }
     }
 

@@ -226,6 +226,8 @@ public actor Scheduler: Service {
     var timers = Heap<TimerItem>()
     var commands: Deque<PendingCommand> = []
     var executing = 0
+    /// Runs whose executing attempt was told to stop and has not completed yet.
+    var stopping: Set<UUID> = []
     var sequence: UInt64 = 0
     var leaseExpiry: Date?
     var leaseTimerPending = false
@@ -454,6 +456,9 @@ final class Shared: Sendable {
     public var isParked = false
     /// Attempts started whose completion the loop has not handled yet.
     public var attempts = 0
+    /// Attempts among those told to stop (timeout, deadline, overlap, shutdown): their task may
+    /// still be winding down, so the loop is not at rest until their completion is handled.
+    public var stoppingAttempts = 0
     /// Whether ``Scheduler/run()`` returned.
     public var isStopped = false
     /// Changes with every change of the other properties.

@@ -175,6 +175,32 @@ struct SchedulerPolicyTests {
         #expect(run.attempts.map { $0.finished!.timeIntervalSince($0.started) } == [600, 600])
     }
 
+    @Test("the driver waits for attempts told to stop: 500 timeouts each happen at their instant")
+    func timeoutsSettle() async throws {
+        // Each timeout is a moment when the loop may park before the stopped job's task has wound
+        // down; the driver must wait for that task instead of moving the clock on past it.
+        var jobs = JobRegistry()
+        jobs.register("stuck") { context in
+            try await context.clock.sleep(until: context.clock.now.addingTimeInterval(120))
+        }
+        let (driver, store) = Fixture.scheduler(jobs: jobs)
+        try await driver.run { driver in
+            try await driver.scheduler.add(
+                Schedule("stuck", job: JobReference("stuck"), trigger: .cron("* * * * *"), timeout: .seconds(10)))
+            try await driver.advance(by: .seconds(500 * 60 + 30))
+        }
+        let runs = try await Fixture.allRuns(store)
+        #expect(runs.count == 500)
+        let late = runs.filter { run in
+            run.status != .timedOut || run.finished != run.occurrence.addingTimeInterval(10)
+                || run.attempts.first?.started != run.occurrence
+        }
+        #expect(
+            late.isEmpty,
+            "\(late.count) runs did not time out at their instant, the first \(late.first.map { Timestamp.string(from: $0.occurrence) } ?? "")"
+        )
+    }
+
     /// Schedules added in the order given, all due at the same hour, and the order they must run in.
     static let orderCases: [([(String, Priority)], [String])] = [
         (
