@@ -1,0 +1,217 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-scheduling open source project
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+import DequeModule
+import Foundation
+import Logging
+
+extension Scheduler {
+    // MARK: Loading and commands
+
+    func loadIfNeeded() async throws {
+        guard !isLoaded else { return }
+        let now = clock.now
+        for stored in try await store.schedules() {
+            var cursor = stored.cursor ?? now
+            if stored.cursor == nil {
+                try await store.advanceCursor(of: stored.schedule.name, to: now)
+                cursor = now
+            }
+            install(
+                Entry(
+                    schedule: stored.schedule,
+                    isPaused: stored.isPaused,
+                    cursor: cursor,
+                    nextEvent: stored.schedule.nextEvent(after: cursor),
+                    generation: 0
+                )
+            )
+        }
+        isLoaded = true
+    }
+
+    private func install(_ entry: Entry) {
+        let entry = entry
+        entry.generation &+= 1
+        entry.isInstalled = true
+        entries[entry.schedule.name] = entry
+        scheduleDueTimer(for: entry)
+    }
+
+    func processCommands(now: Date) async {
+        while let pending = commands.popFirst() {
+            do {
+                pending.continuation.resume(returning: try await apply(pending.command, now: now))
+            } catch {
+                pending.continuation.resume(throwing: error)
+            }
+        }
+    }
+
+    func apply(_ command: Command, now: Date) async throws -> UUID? {
+        switch command {
+        case .add(let schedule):
+            guard entries[schedule.name] == nil else {
+                throw SchedulingError(
+                    .scheduleExists,
+                    message: "a schedule named '\(schedule.name)' already exists",
+                    suggestion: "use replace to change it, or choose another name"
+                )
+            }
+            try checkJobs(of: schedule)
+            try await store.saveSchedule(schedule)
+            try await store.advanceCursor(of: schedule.name, to: now)
+            // The store keeps a later cursor if it has one; claims refuse what it covers.
+            let cursor = now
+            install(
+                Entry(
+                    schedule: schedule, isPaused: false, cursor: cursor, nextEvent: schedule.nextEvent(after: cursor),
+                    generation: 0))
+            logger.info(
+                "schedule added",
+                metadata: ["scheduler.schedule": "\(schedule.name)", "scheduler.trigger": "\(schedule.trigger)"])
+        case .replace(let schedule):
+            guard let entry = entries[schedule.name] else { throw SchedulingError.scheduleNotFound(schedule.name) }
+            try checkJobs(of: schedule)
+            try await store.saveSchedule(schedule)
+            redefine(entry, as: schedule)
+        case .remove(let name):
+            guard entries[name] != nil else { throw SchedulingError.scheduleNotFound(name) }
+            _ = try await store.deleteSchedule(named: name)
+            await forget(name, now: now)
+        case .setEnabled(let name, let enabled):
+            guard let entry = entries[name] else { throw SchedulingError.scheduleNotFound(name) }
+            entry.schedule = entry.schedule.enabled(enabled)
+            try await store.saveSchedule(entry.schedule)
+        case .setPaused(let name, let paused):
+            guard entries[name] != nil else { throw SchedulingError.scheduleNotFound(name) }
+            try await store.setPaused(paused, schedule: name)
+            entries[name]?.isPaused = paused
+        case .trigger(let name):
+            guard let entry = entries[name] else { throw SchedulingError.scheduleNotFound(name) }
+            guard phase != .draining else { return nil }
+            let run = JobRun(
+                id: runIdentifiers.nextIdentifier(), schedule: name, occurrence: now, origin: .manual,
+                owner: configuration.instance, created: now)
+            try await store.saveRun(run)
+            admitClaimed(makeActiveRun(run, of: entry), now: now)
+            return run.id
+        case .synchronize:
+            try await synchronize(now: now)
+        }
+        return nil
+    }
+
+    /// Gives an entry a new definition; runs in flight keep the old one.
+    private func redefine(_ entry: Entry, as schedule: Schedule) {
+        entry.schedule = schedule
+        if !(schedule.trigger.dependsOnCompletion && !entry.activeRuns.isEmpty) {
+            entry.nextEvent = schedule.nextEvent(after: entry.cursor)
+        }
+        install(entry)
+    }
+
+    /// Stops running a schedule: runs in flight finish, runs waiting behind them are cancelled.
+    private func forget(_ name: String, now: Date) async {
+        guard let entry = entries.removeValue(forKey: name) else { return }
+        entry.generation &+= 1
+        entry.isInstalled = false
+        for id in entry.buffered {
+            await finish(id, status: .cancelled, now: now, message: "its schedule was removed")
+        }
+        logger.info("schedule removed", metadata: ["scheduler.schedule": "\(name)"])
+    }
+
+    /// Brings the entries in line with the store and takes the requested runs.
+    private func synchronize(now: Date) async throws {
+        let stored = try await store.schedules()
+        let names = Set(stored.map(\.schedule.name))
+        for name in entries.keys.sorted() where !names.contains(name) {
+            await forget(name, now: now)
+        }
+        for item in stored {
+            let schedule = item.schedule
+            do {
+                try checkJobs(of: schedule)
+                leftOut[schedule.name] = nil
+            } catch {
+                // Said once per definition, not at every poll.
+                if leftOut.updateValue(schedule, forKey: schedule.name) != schedule {
+                    logger.error(
+                        "stored schedule left out",
+                        metadata: ["scheduler.schedule": "\(schedule.name)", "scheduler.error": "\(error)"])
+                }
+                continue
+            }
+            if let entry = entries[schedule.name] {
+                if entry.schedule != schedule {
+                    redefine(entry, as: schedule)
+                    logger.info("schedule changed in the store", metadata: ["scheduler.schedule": "\(schedule.name)"])
+                }
+                if entry.isPaused != item.isPaused {
+                    entry.isPaused = item.isPaused
+                    logger.info(
+                        item.isPaused ? "schedule paused" : "schedule resumed",
+                        metadata: ["scheduler.schedule": "\(schedule.name)"])
+                }
+            } else {
+                let cursor = item.cursor ?? now
+                if item.cursor == nil { try await store.advanceCursor(of: schedule.name, to: now) }
+                install(
+                    Entry(
+                        schedule: schedule, isPaused: item.isPaused, cursor: cursor,
+                        nextEvent: schedule.nextEvent(after: cursor), generation: 0))
+                logger.info("schedule added in the store", metadata: ["scheduler.schedule": "\(schedule.name)"])
+            }
+        }
+        guard phase == .running else { return }
+        for var run in try await store.takeRequestedRuns(owner: configuration.instance) {
+            guard let entry = entries[run.schedule] else {
+                run.status = .cancelled
+                run.finished = now
+                try await store.saveRun(run)
+                logger.error(
+                    "requested run cancelled: no schedule of that name runs here",
+                    metadata: ["scheduler.schedule": "\(run.schedule)", "scheduler.run": "\(run.id)"])
+                continue
+            }
+            logger.info(
+                "requested run taken",
+                metadata: ["scheduler.schedule": "\(run.schedule)", "scheduler.run": "\(run.id)"])
+            admitClaimed(makeActiveRun(run, of: entry), now: now)
+        }
+    }
+
+    /// Synchronizes with the store, then sets the next poll, when polling is configured. Every
+    /// half lease, a polling scheduler also takes over the runs of instances that stopped.
+    func poll(now: Date) async {
+        do {
+            try await synchronize(now: now)
+        } catch {
+            logger.error("could not read the store for changes", metadata: ["scheduler.error": "\(error)"])
+        }
+        guard let interval = configuration.storePollInterval else { return }
+        // The first poll only sets the time: run() has just recovered.
+        let recoveryDue = nextRecovery.map { $0 <= now } ?? false
+        if recoveryDue, phase == .running { await recoverInterruptedRuns(now: now, atStart: false) }
+        if recoveryDue || nextRecovery == nil {
+            nextRecovery = now.addingTimeInterval(configuration.leaseDuration.seconds / 2)
+        }
+        addTimer(at: now.addingTimeInterval(interval.seconds), .poll)
+    }
+
+    private func checkJobs(of schedule: Schedule) throws {
+        for job in [schedule.job, schedule.fallback].compactMap({ $0 }) where !executor.canExecute(job.name) {
+            throw SchedulingError(
+                .jobNotFound,
+                message: "schedule '\(schedule.name)' runs job '\(job.name)', which no executor knows",
+                suggestion: "register '\(job.name)' with the executor before adding the schedule"
+            )
+        }
+    }
+}

@@ -1,0 +1,348 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-scheduling open source project
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import HeapModule
+import Logging
+
+extension Scheduler {
+    // MARK: Occurrences
+
+    /// What firing one due schedule decided before its occurrences are claimed.
+    struct FirePlan {
+        var entry: Entry
+        var generation: Int
+        /// The entry's next event before the plan moved it on: where to go back to when the
+        /// claim fails.
+        var previousEvent: Trigger.Event?
+        /// The occurrences to claim and run, in order.
+        var claims: [(instant: Date, origin: JobRun.Origin)] = []
+        /// The occurrences skipped, with the reason and its detail, recorded once the claim is made.
+        var skipped: [(Date, SkipRecord.Reason, String)] = []
+        /// The last occurrence handled, run or skipped: the schedule's new cursor.
+        var last: Date?
+        /// Whether more events are due than one pass handles.
+        var hasMore = false
+        /// When the next event falls due, if it falls within the lead time but cannot be prepared
+        /// ahead: the entry fires again then.
+        var waitsUntil: Date?
+    }
+
+    /// Handles every event due at `now` of the schedules given: claims the occurrences to run
+    /// (one store call for all of them), admits their runs, records skips and moves cursors.
+    ///
+    /// When the claim fails (the store did not answer), the schedules that had occurrences to
+    /// claim are left as they were and fire again after a delay that doubles with each failure
+    /// up to a minute; their catch-up policy then decides, as after any absence.
+    func fireDue(_ due: [Entry], now: Date) async {
+        var due = due
+        if ready.count + due.count > configuration.concurrency - executing {
+            // They cannot all start now: name order breaks the ties of priority and due time.
+            due.sort { $0.schedule.name < $1.schedule.name }
+        }
+        var plans: [FirePlan] = []
+        plans.reserveCapacity(due.count)
+        var occurrences: [Occurrence] = []
+        occurrences.reserveCapacity(due.count)
+        for entry in due {
+            let plan = plan(entry, now: now)
+            for claim in plan.claims {
+                occurrences.append(Occurrence(schedule: entry.schedule.name, instant: claim.instant))
+            }
+            plans.append(plan)
+        }
+        // The claim's tokens, in order of the occurrences; nil when the claim failed.
+        var tokens: [Int64?]? = []
+        var refireAt = now
+        if !occurrences.isEmpty {
+            active.reserveCapacity(active.count + occurrences.count)
+            await renewLease(now: now, force: false)
+            do {
+                tokens = try await store.claim(occurrences, owner: configuration.instance)
+                claimFailures = 0
+            } catch {
+                tokens = nil
+                claimFailures += 1
+                let delay = Self.retryDelay(afterFailures: claimFailures)
+                logger.error(
+                    "could not claim occurrences; trying again in \(Int(delay)) s",
+                    metadata: ["scheduler.occurrences": "\(occurrences.count)", "scheduler.error": "\(error)"])
+                refireAt = now.addingTimeInterval(delay)
+            }
+        }
+        var index = 0
+        for plan in plans {
+            let entry = plan.entry
+            if tokens == nil, !plan.claims.isEmpty {
+                // Nothing of this plan happened: go back, and fire again later.
+                if entry.generation == plan.generation {
+                    entry.nextEvent = plan.previousEvent
+                    addTimer(at: refireAt, .due(entry, generation: entry.generation))
+                }
+                continue
+            }
+            recordSkips(plan.skipped, schedule: entry.schedule.name, now: now)
+            for claim in plan.claims {
+                let token = tokens.flatMap { index < $0.count ? $0[index] : nil }
+                index += 1
+                await admit(claim.instant, of: entry, origin: claim.origin, token: token, now: now)
+            }
+            // Claims come first: a claim at or before the cursor is refused.
+            if let last = plan.last {
+                entry.cursor = last
+                pendingWrites.advanceCursor(of: entry.schedule.name, to: last)
+            }
+            if entry.generation == plan.generation {
+                if plan.hasMore {
+                    addTimer(at: now, .due(entry, generation: entry.generation))
+                } else if let due = plan.waitsUntil {
+                    addTimer(at: due, .due(entry, generation: entry.generation))
+                } else {
+                    scheduleDueTimer(for: entry)
+                }
+            }
+        }
+    }
+
+    /// Walks a due schedule's events up to `now`: decides which run on time, which are caught up
+    /// and which are skipped, and moves its next event on. An event due within the lead time is
+    /// taken too, to be prepared ahead, when it is the only run of its schedule and would run.
+    private func plan(_ entry: Entry, now: Date) -> FirePlan {
+        let schedule = entry.schedule
+        let name = schedule.name
+        var plan = FirePlan(entry: entry, generation: entry.generation, previousEvent: entry.nextEvent)
+        let policy = schedule.catchUp
+        let windowStart = now.addingTimeInterval(-policy.window.seconds)
+        var missed: [Date] = []
+        var skipped: [(Date, SkipRecord.Reason, String)] = []
+        var handled = 0
+        let lead = configuration.leadTime.seconds
+        while let event = entry.nextEvent, handled < 100_000 {
+            let due = event.isSkippedByGap ? event.instant : schedule.dueTime(of: event.instant)
+            if due > now {
+                // The same arithmetic as the timer's, so that the timer's instant always finds it.
+                guard due.addingTimeInterval(-lead) <= now else { break }
+                guard
+                    plan.claims.isEmpty, missed.isEmpty, entry.activeRuns.isEmpty, entry.buffered.isEmpty,
+                    !event.isSkippedByGap, schedule.isEnabled, !entry.isPaused, !schedule.trigger.dependsOnCompletion
+                else {
+                    plan.waitsUntil = due
+                    break
+                }
+            }
+            handled += 1
+            plan.last = event.instant
+            entry.nextEvent = schedule.trigger.dependsOnCompletion ? nil : schedule.nextEvent(after: event.instant)
+            if event.isSkippedByGap {
+                skipped.append(
+                    (event.instant, .dstGap, "its wall-clock time does not exist in \(name)'s zone that day"))
+            } else if !schedule.isEnabled {
+                skipped.append((event.instant, .disabled, "the schedule is disabled"))
+            } else if entry.isPaused {
+                skipped.append((event.instant, .paused, "the schedule is paused"))
+            } else if now.timeIntervalSince(due) <= policy.grace.seconds {
+                // The caught-up occurrences go before these, below.
+                plan.claims.append((event.instant, .scheduled))
+            } else if due < windowStart {
+                skipped.append(
+                    (event.instant, .outsideCatchUpWindow, "missed by more than the catch-up window \(policy.window)"))
+            } else {
+                missed.append(event.instant)
+            }
+        }
+        plan.hasMore = handled >= 100_000
+        let selected = policy.selection(ofMissed: missed.count)
+        for (index, instant) in missed.enumerated() where !selected.contains(index) {
+            skipped.append(
+                (instant, .notCaughtUp, "missed; catch-up mode \(policy.mode) ran \(selected.count) of \(missed.count)")
+            )
+        }
+        plan.skipped = skipped
+        if !selected.isEmpty { plan.claims = missed[selected].map { ($0, .catchUp) } + plan.claims }
+        return plan
+    }
+
+    /// Notes skip entries for the pass's writes, folding more than 100 of one reason into one
+    /// entry, and tells the subscribers.
+    func recordSkips(_ skipped: [(Date, SkipRecord.Reason, String)], schedule: String, now: Date) {
+        guard !skipped.isEmpty else { return }
+        var records: [SkipRecord] = []
+        let byReason = Dictionary(grouping: skipped, by: \.1)
+        for (reason, items) in byReason {
+            if items.count > 100, let first = items.first, let last = items.last {
+                records.append(
+                    SkipRecord(
+                        schedule: schedule,
+                        occurrence: first.0,
+                        reason: reason,
+                        detail: first.2,
+                        recorded: now,
+                        count: items.count,
+                        lastOccurrence: last.0
+                    )
+                )
+            } else {
+                records += items.map {
+                    SkipRecord(schedule: schedule, occurrence: $0.0, reason: reason, detail: $0.2, recorded: now)
+                }
+            }
+        }
+        records.sort { $0.occurrence < $1.occurrence }
+        pendingWrites.record(records)
+        if isObserved(.skipped) {
+            for record in records {
+                emit(
+                    SchedulerEvent(
+                        kind: .skipped, schedule: schedule, occurrence: record.occurrence, at: now,
+                        message: record.reason.rawValue)
+                )
+            }
+        }
+        logger.debug(
+            "occurrences skipped",
+            metadata: ["scheduler.schedule": "\(schedule)", "scheduler.count": "\(skipped.count)"])
+    }
+
+    /// Admits the run of a claimed occurrence under the overlap policy.
+    ///
+    /// - Parameter token: The claim's fencing token; nil when the claim was refused, because
+    ///   another instance claimed the occurrence, and then nothing happens here.
+    private func admit(_ instant: Date, of entry: Entry, origin: JobRun.Origin, token: Int64?, now: Date) async {
+        let schedule = entry.schedule
+        let name = schedule.name
+        guard let token else {
+            logger.debug("occurrence already claimed", metadata: ["scheduler.schedule": "\(name)"])
+            return
+        }
+        let overlap = schedule.overlap
+        var buffer = false
+        if entry.activeRuns.count >= overlap.concurrentRuns {
+            switch overlap.base {
+            case _ where origin == .catchUp:
+                // Caught-up occurrences run one after another, whatever the overlap policy.
+                buffer = true
+            case .cancelOther:
+                let message = "replaced by the occurrence at \(Timestamp.string(from: instant))"
+                for id in entry.activeRuns { await cancelRun(id, now: now, message: message) }
+                // The new run starts when the cancelled one has stopped.
+                buffer = entry.activeRuns.count >= overlap.concurrentRuns
+            case .bufferOne, .bufferAll:
+                if entry.buffered.count < overlap.bufferCapacity {
+                    buffer = true
+                } else {
+                    recordSkips(
+                        [(instant, .overlap, "a previous run is active and the buffer is full")], schedule: name,
+                        now: now)
+                    return
+                }
+            case .skip, .allowAll:
+                recordSkips([(instant, .overlap, "a previous run is still active")], schedule: name, now: now)
+                return
+            }
+        }
+        let run = JobRun(
+            id: runIdentifiers.nextIdentifier(),
+            schedule: name,
+            occurrence: instant,
+            origin: origin,
+            owner: configuration.instance,
+            fencingToken: token,
+            created: now
+        )
+        let activeRun = makeActiveRun(run, of: entry)
+        pendingWrites.record(activeRun)
+        if buffer {
+            active[run.id] = activeRun
+            entry.buffered.append(run.id)
+            emit(.fired, run: run, now: now, message: "waiting behind the active run")
+        } else {
+            admitClaimed(activeRun, now: now)
+        }
+    }
+
+    /// A run of an entry's schedule, under its current definition.
+    func makeActiveRun(_ run: JobRun, of entry: Entry) -> ActiveRun {
+        let schedule = entry.schedule
+        return ActiveRun(
+            record: run,
+            entry: entry,
+            due: schedule.dueTime(of: run.occurrence),
+            deadline: schedule.deadline.map { $0.deadline(for: run.occurrence) }
+        )
+    }
+
+    /// Makes a claimed run active: ready to start, or staged until it is due when it was claimed
+    /// ahead (see ``Configuration/leadTime``).
+    func admitClaimed(_ activeRun: ActiveRun, now: Date) {
+        let run = activeRun.record
+        let entry = activeRun.entry
+        if run.origin == .manual { activeRun.due = now }
+        active[run.id] = activeRun
+        entry.activeRuns.append(run.id)
+        guard activeRun.due <= now else {
+            if staged[activeRun.due] == nil { addTimer(at: activeRun.due, .release) }
+            staged[activeRun.due, default: []].append(activeRun)
+            return
+        }
+        makeReady(activeRun, now: now)
+    }
+
+    /// Makes a run prepared ahead ready now that it is due; it is cancelled when its schedule was
+    /// removed, and skipped when it was paused or disabled, in the meantime.
+    func release(_ activeRun: ActiveRun, now: Date) async {
+        let id = activeRun.record.id
+        guard active[id] === activeRun, activeRun.readyToken == nil, activeRun.executingAttempt == nil else { return }
+        let entry = activeRun.entry
+        guard entry.isInstalled else {
+            await finish(id, status: .cancelled, now: now, message: "its schedule was removed")
+            return
+        }
+        let skip: (reason: SkipRecord.Reason, detail: String)? =
+            !entry.schedule.isEnabled
+            ? (.disabled, "the schedule is disabled") : entry.isPaused ? (.paused, "the schedule is paused") : nil
+        if let skip {
+            recordSkips(
+                [(activeRun.record.occurrence, skip.reason, skip.detail)], schedule: entry.schedule.name, now: now)
+            await finish(id, status: .skipped, now: now, message: skip.detail)
+            return
+        }
+        makeReady(activeRun, now: now)
+    }
+
+    /// Sets an admitted run's deadline timers, tells the subscribers it fired, and queues it.
+    private func makeReady(_ activeRun: ActiveRun, now: Date) {
+        let run = activeRun.record
+        if let policy = activeRun.schedule.deadline, let deadline = activeRun.deadline, deadline > now {
+            let atRisk = deadline.addingTimeInterval(-policy.buffer.seconds)
+            if atRisk > now, policy.buffer > .zero { addTimer(at: atRisk, .atRisk(run.id)) }
+            addTimer(at: deadline, .deadline(run.id))
+        }
+        emit(.fired, run: run, now: now)
+        logger.debug(
+            "occurrence fired",
+            metadata: [
+                "scheduler.schedule": "\(run.schedule)", "scheduler.run": "\(run.id)",
+                "scheduler.origin": "\(run.origin)",
+            ]
+        )
+        enqueue(activeRun)
+    }
+
+    /// Puts an active run in the ready queue.
+    func enqueue(_ run: ActiveRun) {
+        sequence &+= 1
+        run.readyToken = sequence
+        ready.insert(
+            ReadyItem(
+                priority: run.schedule.priority, due: run.due, sequence: sequence,
+                run: run)
+        )
+        // No ring: everything that enqueues runs in the loop's pass (or before the loop starts),
+        // and each pass ends by starting ready runs.
+    }
+}
