@@ -31,6 +31,12 @@ extension Scheduler {
         /// When the next event falls due, if it falls within the lead time but cannot be prepared
         /// ahead: the entry fires again then.
         var waitsUntil: Date?
+        /// The entry's overdue runs that this plan decides about (see ``Entry/overdue``).
+        var overdue: [ActiveRun] = []
+        /// Those of them the catch-up policy runs, as caught up.
+        var resumed: [ActiveRun] = []
+        /// Those of them it skips, with the reason and its detail.
+        var dropped: [(ActiveRun, SkipRecord.Reason, String)] = []
     }
 
     /// Handles every event due at `now` of the schedules given: claims the occurrences to run
@@ -80,6 +86,7 @@ extension Scheduler {
             let entry = plan.entry
             if tokens == nil, !plan.claims.isEmpty {
                 // Nothing of this plan happened: go back, and fire again later.
+                entry.overdue = plan.overdue + entry.overdue
                 if entry.generation == plan.generation {
                     entry.nextEvent = plan.previousEvent
                     addTimer(at: refireAt, .due(entry, generation: entry.generation))
@@ -87,6 +94,14 @@ extension Scheduler {
                 continue
             }
             recordSkips(plan.skipped, schedule: entry.schedule.name, now: now)
+            for (run, reason, detail) in plan.dropped {
+                recordSkips([(run.record.occurrence, reason, detail)], schedule: entry.schedule.name, now: now)
+                await finish(run.record.id, status: .skipped, now: now, message: detail)
+            }
+            for run in plan.resumed {
+                run.record.origin = .catchUp
+                makeReady(run, now: now)
+            }
             for claim in plan.claims {
                 let token = tokens.flatMap { index < $0.count ? $0[index] : nil }
                 index += 1
@@ -115,7 +130,9 @@ extension Scheduler {
     private func plan(_ entry: Entry, now: Date) -> FirePlan {
         let schedule = entry.schedule
         let name = schedule.name
-        var plan = FirePlan(entry: entry, generation: entry.generation, previousEvent: entry.nextEvent)
+        var plan = FirePlan(
+            entry: entry, generation: entry.generation, previousEvent: entry.nextEvent, overdue: entry.overdue)
+        entry.overdue = []
         let policy = schedule.catchUp
         let windowStart = now.addingTimeInterval(-policy.window.seconds)
         var missed: [Date] = []
@@ -156,14 +173,34 @@ extension Scheduler {
             }
         }
         plan.hasMore = handled >= 100_000
-        let selected = policy.selection(ofMissed: missed.count)
-        for (index, instant) in missed.enumerated() where !selected.contains(index) {
-            skipped.append(
-                (instant, .notCaughtUp, "missed; catch-up mode \(policy.mode) ran \(selected.count) of \(missed.count)")
-            )
+        // Overdue runs prepared ahead are the oldest missed occurrences: they come first.
+        var overdue: [ActiveRun] = []
+        for run in plan.overdue {
+            if run.due < windowStart {
+                let detail = "missed by more than the catch-up window \(policy.window)"
+                plan.dropped.append((run, .outsideCatchUpWindow, detail))
+            } else {
+                overdue.append(run)
+            }
+        }
+        let count = overdue.count + missed.count
+        let selected = policy.selection(ofMissed: count)
+        let detail = "missed; catch-up mode \(policy.mode) ran \(selected.count) of \(count)"
+        for (index, run) in overdue.enumerated() {
+            if selected.contains(index) {
+                plan.resumed.append(run)
+            } else {
+                plan.dropped.append((run, .notCaughtUp, detail))
+            }
+        }
+        for (index, instant) in missed.enumerated() where !selected.contains(overdue.count + index) {
+            skipped.append((instant, .notCaughtUp, detail))
         }
         plan.skipped = skipped
-        if !selected.isEmpty { plan.claims = missed[selected].map { ($0, .catchUp) } + plan.claims }
+        let claimed = selected.clamped(to: overdue.count..<count)
+        if !claimed.isEmpty {
+            plan.claims = claimed.map { (missed[$0 - overdue.count], .catchUp) } + plan.claims
+        }
         return plan
     }
 
@@ -293,7 +330,8 @@ extension Scheduler {
     }
 
     /// Makes a run prepared ahead ready now that it is due; it is cancelled when its schedule was
-    /// removed, and skipped when it was paused or disabled, in the meantime.
+    /// removed, and skipped when it was paused or disabled, in the meantime. When it is later than
+    /// the catch-up grace, the catch-up policy decides about it (see ``Entry/overdue``).
     func release(_ activeRun: ActiveRun, now: Date) async {
         let id = activeRun.record.id
         guard active[id] === activeRun, activeRun.readyToken == nil, activeRun.executingAttempt == nil else { return }
@@ -309,6 +347,15 @@ extension Scheduler {
             recordSkips(
                 [(activeRun.record.occurrence, skip.reason, skip.detail)], schedule: entry.schedule.name, now: now)
             await finish(id, status: .skipped, now: now, message: skip.detail)
+            return
+        }
+        if now.timeIntervalSince(activeRun.due) > activeRun.schedule.catchUp.grace.seconds {
+            // The process stood still past the due time: the catch-up policy decides, in a plan
+            // of the entry now. A new generation, so that the entry's pending timer lapses
+            // instead of firing as a second one.
+            entry.overdue.append(activeRun)
+            entry.generation &+= 1
+            addTimer(at: now, .due(entry, generation: entry.generation))
             return
         }
         makeReady(activeRun, now: now)

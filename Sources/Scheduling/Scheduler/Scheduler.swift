@@ -60,8 +60,10 @@ public actor Scheduler: Service {
         ///
         /// The run waits with status `scheduled` and its job starts when the occurrence is due:
         /// never earlier. Pausing, disabling or removing the schedule in the meantime still skips
-        /// or cancels it. An occurrence is prepared ahead only when none of its schedule's runs is
-        /// active, so that the overlap policy decides as it would at the due time.
+        /// or cancels it, and when the process stands still past the due time beyond the catch-up
+        /// grace, the catch-up policy decides about it. An occurrence is prepared ahead only when
+        /// none of its schedule's runs is active, so that the overlap policy decides as it would at
+        /// the due time.
         public var leadTime: Duration
 
         /// Creates a configuration.
@@ -98,6 +100,10 @@ public actor Scheduler: Service {
         var activeRuns: [UUID] = []
         /// Runs claimed while others were active, waiting under the overlap policy.
         var buffered: Deque<UUID> = []
+        /// Runs prepared ahead whose due time passed beyond the catch-up grace while the process
+        /// stood still (a suspended machine): the next plan lets the catch-up policy decide about
+        /// them together with the schedule's other missed occurrences.
+        var overdue: [ActiveRun] = []
         /// Whether the scheduler runs this entry; false once its schedule is removed.
         var isInstalled = false
 

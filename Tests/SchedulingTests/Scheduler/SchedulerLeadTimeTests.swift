@@ -136,6 +136,42 @@ struct SchedulerLeadTimeTests {
         #expect(runs.prefix(2).allSatisfy { $0.status == .succeeded })
     }
 
+    /// What became of each minute's occurrence when the process stood still from just before the
+    /// first one until 10.5 minutes later: the runs that were not skipped, then the skip entries.
+    static func suspended(mode: CatchUpPolicy.Mode, window: Duration, leadTime: Duration) async throws -> [String] {
+        let starts = Starts()
+        let (driver, store) = Fixture.scheduler(jobs: Self.jobs(starts), leadTime: leadTime)
+        try await driver.run { driver in
+            try await driver.scheduler.add(
+                Schedule(
+                    "minutely", job: JobReference("stamp"), trigger: .cron("* * * * *"),
+                    catchUp: CatchUpPolicy(mode: mode, window: window)))
+            try await driver.advance(to: Self.due.addingTimeInterval(-0.05))
+            try await driver.jump(to: Self.due.addingTimeInterval(630))
+            try await driver.advance(by: .seconds(5))
+        }
+        func minute(_ instant: Date) -> Int { Int(instant.timeIntervalSince(Self.start) / 60) }
+        let runs = try await Fixture.allRuns(store).filter { $0.status != .skipped }
+        let skips = try await Fixture.allSkips(store)
+        return runs.map { "\(minute($0.occurrence)) \($0.origin) \($0.status)" }
+            + skips.map { "\(minute($0.occurrence)) \($0.reason)" }
+    }
+
+    @Test(
+        "a process that stands still between preparation and the due time: the catch-up policy decides as it would without a lead time",
+        arguments: [
+            (CatchUpPolicy.Mode.none, 3600), (.latest, 3600), (.earliest, 3600), (.all(maximum: 3), 3600),
+            (.all(maximum: 20), 3600), (.all(maximum: 20), 300),
+        ]
+    )
+    func suspendedWhilePrepared(mode: CatchUpPolicy.Mode, windowSeconds: Int) async throws {
+        let withLead = try await Self.suspended(
+            mode: mode, window: .seconds(windowSeconds), leadTime: .milliseconds(100))
+        let without = try await Self.suspended(mode: mode, window: .seconds(windowSeconds), leadTime: .zero)
+        #expect(withLead == without)
+        #expect(without.contains { $0.hasPrefix("11 ") }, "the occurrence due when the process resumed has no record")
+    }
+
     @Test("a shutdown between preparation and the due time skips the occurrence as shutdown")
     func shutdownWhilePrepared() async throws {
         let starts = Starts()
