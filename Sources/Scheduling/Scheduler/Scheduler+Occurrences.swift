@@ -256,31 +256,10 @@ extension Scheduler {
             logger.debug("occurrence already claimed", metadata: ["scheduler.schedule": "\(name)"])
             return
         }
-        let overlap = schedule.overlap
-        var buffer = false
-        if entry.activeRuns.count >= overlap.concurrentRuns {
-            switch overlap.base {
-            case _ where origin == .catchUp:
-                // Caught-up occurrences run one after another, whatever the overlap policy.
-                buffer = true
-            case .cancelOther:
-                let message = "replaced by the occurrence at \(Timestamp.string(from: instant))"
-                for id in entry.activeRuns { await cancelRun(id, now: now, message: message) }
-                // The new run starts when the cancelled one has stopped.
-                buffer = entry.activeRuns.count >= overlap.concurrentRuns
-            case .bufferOne, .bufferAll:
-                if entry.buffered.count < overlap.bufferCapacity {
-                    buffer = true
-                } else {
-                    recordSkips(
-                        [(instant, .overlap, "a previous run is active and the buffer is full")], schedule: name,
-                        now: now)
-                    return
-                }
-            case .skip, .allowAll:
-                recordSkips([(instant, .overlap, "a previous run is still active")], schedule: name, now: now)
-                return
-            }
+        let admission = await overlapAdmission(of: instant, entry: entry, origin: origin, excluding: nil, now: now)
+        if case .skip(let detail) = admission {
+            recordSkips([(instant, .overlap, detail)], schedule: name, now: now)
+            return
         }
         let run = JobRun(
             id: runIdentifiers.nextIdentifier(),
@@ -293,12 +272,48 @@ extension Scheduler {
         )
         let activeRun = makeActiveRun(run, of: entry)
         pendingWrites.record(activeRun)
-        if buffer {
+        if admission == .buffer {
             active[run.id] = activeRun
             entry.buffered.append(run.id)
             emit(.fired, run: run, now: now, message: "waiting behind the active run")
         } else {
             admitClaimed(activeRun, now: now)
+        }
+    }
+
+    /// What the overlap policy does with a new occurrence.
+    enum Admission: Equatable {
+        /// It starts as soon as a slot is free.
+        case ready
+        /// It waits until the active runs of its schedule end.
+        case buffer
+        /// It is skipped, for the reason given.
+        case skip(String)
+    }
+
+    /// Applies a schedule's overlap policy to a new occurrence, given the schedule's other active
+    /// runs: under `cancelOther` it cancels them.
+    ///
+    /// - Parameter excluding: The occurrence's own run, when it is already active (prepared ahead).
+    private func overlapAdmission(
+        of instant: Date, entry: Entry, origin: JobRun.Origin, excluding own: UUID?, now: Date
+    ) async -> Admission {
+        let overlap = entry.schedule.overlap
+        guard entry.activeRuns.count(where: { $0 != own }) >= overlap.concurrentRuns else { return .ready }
+        switch overlap.base {
+        case _ where origin == .catchUp:
+            // Caught-up occurrences run one after another, whatever the overlap policy.
+            return .buffer
+        case .cancelOther:
+            let message = "replaced by the occurrence at \(Timestamp.string(from: instant))"
+            for id in entry.activeRuns where id != own { await cancelRun(id, now: now, message: message) }
+            // The new run starts when the cancelled ones have stopped.
+            return entry.activeRuns.count(where: { $0 != own }) >= overlap.concurrentRuns ? .buffer : .ready
+        case .bufferOne, .bufferAll:
+            return entry.buffered.count < overlap.bufferCapacity
+                ? .buffer : .skip("a previous run is active and the buffer is full")
+        case .skip, .allowAll:
+            return .skip("a previous run is still active")
         }
     }
 
@@ -358,7 +373,22 @@ extension Scheduler {
             addTimer(at: now, .due(entry, generation: entry.generation))
             return
         }
-        makeReady(activeRun, now: now)
+        // A run admitted since the preparation (a manual trigger, a recovered run) meets the
+        // overlap policy now, as it would have at the due time.
+        let occurrence = activeRun.record.occurrence
+        switch await overlapAdmission(
+            of: occurrence, entry: entry, origin: activeRun.record.origin, excluding: id, now: now)
+        {
+        case .ready:
+            makeReady(activeRun, now: now)
+        case .buffer:
+            entry.activeRuns.removeAll { $0 == id }
+            entry.buffered.append(id)
+            emit(.fired, run: activeRun.record, now: now, message: "waiting behind the active run")
+        case .skip(let detail):
+            recordSkips([(occurrence, .overlap, detail)], schedule: entry.schedule.name, now: now)
+            await finish(id, status: .skipped, now: now, message: detail)
+        }
     }
 
     /// Sets an admitted run's deadline timers, tells the subscribers it fired, and queues it.

@@ -172,6 +172,37 @@ struct SchedulerLeadTimeTests {
         #expect(without.contains { $0.hasPrefix("11 ") }, "the occurrence due when the process resumed has no record")
     }
 
+    /// The runs and skips of a minutely schedule whose job takes 30 seconds, triggered by hand
+    /// 50 ms before its first occurrence: each run's origin, status and start (seconds after the
+    /// occurrence's due time), then the skip entries' reasons.
+    static func triggered(overlap: OverlapPolicy, leadTime: Duration) async throws -> [String] {
+        let starts = Starts()
+        let (driver, store) = Fixture.scheduler(jobs: Self.jobs(starts, seconds: 30), leadTime: leadTime)
+        try await driver.run { driver in
+            try await driver.scheduler.add(Self.minutely(overlap: overlap))
+            try await driver.advance(to: Self.due.addingTimeInterval(-0.05))
+            _ = try await driver.scheduler.trigger("minutely")
+            try await driver.advance(to: Self.due.addingTimeInterval(45))
+        }
+        // A prepared run that is skipped keeps its record; the skip entry says the same.
+        let runs = try await Fixture.allRuns(store).filter { $0.status != .skipped }.map { run in
+            let start = run.started.map { String(format: "%.2f", $0.timeIntervalSince(Self.due)) } ?? "never"
+            return "\(run.origin) \(run.status) from \(start)"
+        }
+        return runs.sorted() + (try await Fixture.allSkips(store)).map { "\($0.reason)" }
+    }
+
+    @Test(
+        "a run triggered between preparation and the due time meets the occurrence's overlap policy as without a lead time",
+        arguments: [OverlapPolicy.skip, .bufferOne, .cancelOther, .allowAll(maximum: 2)]
+    )
+    func triggeredWhilePrepared(overlap: OverlapPolicy) async throws {
+        let withLead = try await Self.triggered(overlap: overlap, leadTime: .milliseconds(100))
+        let without = try await Self.triggered(overlap: overlap, leadTime: .zero)
+        #expect(withLead == without)
+        #expect(without.contains { $0.hasPrefix("manual ") })
+    }
+
     @Test("a shutdown between preparation and the due time skips the occurrence as shutdown")
     func shutdownWhilePrepared() async throws {
         let starts = Starts()
