@@ -367,13 +367,15 @@ public actor Scheduler: Service {
             .sorted { $0.schedule.name.utf8.lexicographicallyPrecedes($1.schedule.name.utf8) }
     }
 
-    /// The next nominal occurrences of a schedule that have not been handled yet.
+    /// The next nominal occurrences of a schedule that have not been handled yet, including one
+    /// prepared ahead (see ``Configuration/leadTime``) that is not due yet.
     ///
     /// - Throws: ``SchedulingError/Code/scheduleNotFound``.
     public func nextOccurrences(of name: String, count: Int) async throws -> [Date] {
         try await loadIfNeeded()
         guard let entry = entries[name] else { throw SchedulingError.scheduleNotFound(name) }
-        return entry.schedule.nextOccurrences(after: entry.cursor, count: count)
+        let prepared = staged.values.joined().filter { $0.entry === entry }.map(\.record.occurrence).sorted()
+        return Array((prepared + entry.schedule.nextOccurrences(after: entry.cursor, count: count)).prefix(count))
     }
 
     /// Runs from the store, newest occurrence first.

@@ -52,6 +52,10 @@ struct SchedulerLeadTimeTests {
             #expect(prepared.first?.occurrence == Self.due)
             #expect(prepared.first?.created == Self.due.addingTimeInterval(-0.1))
             #expect(try await store.claim(Self.due, of: "minutely", owner: "other") == nil)
+            #expect(
+                try await driver.scheduler.nextOccurrences(of: "minutely", count: 2) == [
+                    Self.due, Self.due.addingTimeInterval(60),
+                ])
             #expect(starts.all.isEmpty, "started before the occurrence was due")
             try await driver.advance(to: Self.due.addingTimeInterval(150))
         }
