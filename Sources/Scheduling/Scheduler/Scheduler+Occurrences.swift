@@ -337,20 +337,26 @@ extension Scheduler {
         active[run.id] = activeRun
         entry.activeRuns.append(run.id)
         guard activeRun.due <= now else {
-            if staged[activeRun.due] == nil { addTimer(at: activeRun.due, .release) }
-            staged[activeRun.due, default: []].append(activeRun)
+            stage(activeRun)
             return
         }
         makeReady(activeRun, now: now)
     }
 
-    /// Makes a run prepared ahead ready now that it is due; it is cancelled when its schedule was
-    /// removed, and skipped when it was paused or disabled, in the meantime. When it is later than
-    /// the catch-up grace, the catch-up policy decides about it (see ``Entry/overdue``).
-    func release(_ activeRun: ActiveRun, now: Date) async {
-        let id = activeRun.record.id
-        guard active[id] === activeRun, activeRun.readyToken == nil, activeRun.executingAttempt == nil else { return }
-        let entry = activeRun.entry
+    /// Makes a run prepared ahead ready now that it is due, deciding again what its preparation
+    /// decided early:
+    ///
+    /// - a run whose schedule was removed is cancelled, one whose schedule was paused or disabled
+    ///   is skipped;
+    /// - one whose schedule was replaced runs under the new definition, or is cancelled when that
+    ///   no longer has the occurrence;
+    /// - one later than the catch-up grace goes to the catch-up policy (see ``Entry/overdue``);
+    /// - the rest meet the overlap policy, against runs admitted since (a manual trigger).
+    func release(_ prepared: ActiveRun, now: Date) async {
+        let id = prepared.record.id
+        guard active[id] === prepared, prepared.readyToken == nil, prepared.executingAttempt == nil else { return }
+        let entry = prepared.entry
+        let occurrence = prepared.record.occurrence
         guard entry.isInstalled else {
             await finish(id, status: .cancelled, now: now, message: "its schedule was removed")
             return
@@ -359,10 +365,25 @@ extension Scheduler {
             !entry.schedule.isEnabled
             ? (.disabled, "the schedule is disabled") : entry.isPaused ? (.paused, "the schedule is paused") : nil
         if let skip {
-            recordSkips(
-                [(activeRun.record.occurrence, skip.reason, skip.detail)], schedule: entry.schedule.name, now: now)
+            recordSkips([(occurrence, skip.reason, skip.detail)], schedule: entry.schedule.name, now: now)
             await finish(id, status: .skipped, now: now, message: skip.detail)
             return
+        }
+        var activeRun = prepared
+        if prepared.schedule != entry.schedule {
+            let justBefore = Date(timeIntervalSince1970: occurrence.timeIntervalSince1970.nextDown)
+            guard entry.schedule.nextEvent(after: justBefore)?.instant == occurrence else {
+                let message = "its schedule was replaced by one without this occurrence"
+                await finish(id, status: .cancelled, now: now, message: message)
+                return
+            }
+            activeRun = makeActiveRun(prepared.record, of: entry)
+            active[id] = activeRun
+            // The new definition's jitter may put the due time later.
+            guard activeRun.due <= now else {
+                stage(activeRun)
+                return
+            }
         }
         if now.timeIntervalSince(activeRun.due) > activeRun.schedule.catchUp.grace.seconds {
             // The process stood still past the due time: the catch-up policy decides, in a plan
@@ -373,9 +394,6 @@ extension Scheduler {
             addTimer(at: now, .due(entry, generation: entry.generation))
             return
         }
-        // A run admitted since the preparation (a manual trigger, a recovered run) meets the
-        // overlap policy now, as it would have at the due time.
-        let occurrence = activeRun.record.occurrence
         switch await overlapAdmission(
             of: occurrence, entry: entry, origin: activeRun.record.origin, excluding: id, now: now)
         {
@@ -389,6 +407,12 @@ extension Scheduler {
             recordSkips([(occurrence, .overlap, detail)], schedule: entry.schedule.name, now: now)
             await finish(id, status: .skipped, now: now, message: detail)
         }
+    }
+
+    /// Keeps a run claimed ahead until its due time.
+    private func stage(_ activeRun: ActiveRun) {
+        if staged[activeRun.due] == nil { addTimer(at: activeRun.due, .release) }
+        staged[activeRun.due, default: []].append(activeRun)
     }
 
     /// Sets an admitted run's deadline timers, tells the subscribers it fired, and queues it.

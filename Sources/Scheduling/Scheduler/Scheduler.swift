@@ -59,11 +59,12 @@ public actor Scheduler: Service {
         /// milliseconds; zero decides each occurrence when it falls due.
         ///
         /// The run waits with status `scheduled` and its job starts when the occurrence is due:
-        /// never earlier. Pausing, disabling or removing the schedule in the meantime still skips
-        /// or cancels it, and when the process stands still past the due time beyond the catch-up
-        /// grace, the catch-up policy decides about it. An occurrence is prepared ahead only when
-        /// none of its schedule's runs is active, so that the overlap policy decides as it would at
-        /// the due time.
+        /// never earlier. At the due time the scheduler decides again what it decided early:
+        /// pausing, disabling or removing the schedule in the meantime still skips or cancels the
+        /// occurrence, replacing it applies the new definition, a run triggered by hand meets the
+        /// overlap policy, and a process that stood still past the catch-up grace leaves it to the
+        /// catch-up policy. An occurrence is prepared ahead only when none of its schedule's runs is
+        /// active.
         public var leadTime: Duration
 
         /// Creates a configuration.

@@ -207,6 +207,38 @@ struct SchedulerLeadTimeTests {
         #expect(without.contains { $0.hasPrefix("manual ") })
     }
 
+    /// The jobs that started, with their start in seconds after the first occurrence's due time,
+    /// when a minutely schedule running "stamp" is replaced 50 ms before that occurrence.
+    static func replaced(by replacement: Schedule, leadTime: Duration) async throws -> [String] {
+        let started = Mutex<[String]>([])
+        var jobs = JobRegistry(processes: nil)
+        for name in ["stamp", "other"] {
+            jobs.register(name) { context in
+                let offset = context.clock.now.timeIntervalSince(Self.due)
+                started.withLock { $0.append("\(name) \(String(format: "%.2f", offset))") }
+            }
+        }
+        let (driver, _) = Fixture.scheduler(jobs: jobs, leadTime: leadTime)
+        try await driver.run { driver in
+            try await driver.scheduler.add(Self.minutely())
+            try await driver.advance(to: Self.due.addingTimeInterval(-0.05))
+            try await driver.scheduler.replace(replacement)
+            try await driver.advance(to: Self.due.addingTimeInterval(90))
+        }
+        return started.withLock { $0 }
+    }
+
+    @Test("a schedule replaced between preparation and the due time runs the occurrence as without a lead time")
+    func replacedWhilePrepared() async throws {
+        let otherJob = try Schedule("minutely", job: JobReference("other"), trigger: .cron("* * * * *"))
+        #expect(try await Self.replaced(by: otherJob, leadTime: .milliseconds(100)) == ["other 0.00", "other 60.00"])
+        #expect(try await Self.replaced(by: otherJob, leadTime: .zero) == ["other 0.00", "other 60.00"])
+        // Every other minute: the prepared occurrence is not one of the new definition's.
+        let otherTimes = try Schedule("minutely", job: JobReference("stamp"), trigger: .cron("*/2 * * * *"))
+        #expect(try await Self.replaced(by: otherTimes, leadTime: .milliseconds(100)) == ["stamp 60.00"])
+        #expect(try await Self.replaced(by: otherTimes, leadTime: .zero) == ["stamp 60.00"])
+    }
+
     @Test("a shutdown between preparation and the due time skips the occurrence as shutdown")
     func shutdownWhilePrepared() async throws {
         let starts = Starts()
