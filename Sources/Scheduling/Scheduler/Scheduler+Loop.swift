@@ -130,7 +130,11 @@ extension Scheduler {
                     await startReadyRuns(now: now, group: &group)
                 }
             case .release:
-                guard phase == .running, let runs = staged.removeValue(forKey: top.at) else { continue }
+                guard phase == .running, var runs = staged.removeValue(forKey: top.at) else { continue }
+                if ready.count + runs.count > configuration.concurrency - executing {
+                    // They cannot all start now: name order breaks the ties, as when firing.
+                    runs.sort { $0.record.schedule < $1.record.schedule }
+                }
                 for run in runs { await release(run, now: now) }
                 if timers.min.map({ $0.at > top.at }) ?? true {
                     await startReadyRuns(now: now, group: &group)

@@ -239,6 +239,38 @@ struct SchedulerLeadTimeTests {
         #expect(try await Self.replaced(by: otherTimes, leadTime: .zero) == ["stamp 60.00"])
     }
 
+    /// The order in which three schedules due at one instant start when two long manual runs
+    /// took two of the three slots 50 ms before it.
+    static func startOrder(leadTime: Duration) async throws -> [String] {
+        let started = Mutex<[String]>([])
+        var jobs = JobRegistry(processes: nil)
+        jobs.register("long") { context in
+            try await context.clock.sleep(until: context.clock.now.addingTimeInterval(600))
+        }
+        jobs.register("note") { context in
+            started.withLock { $0.append(context.schedule) }
+            try await context.clock.sleep(until: context.clock.now.addingTimeInterval(60))
+        }
+        let (driver, _) = Fixture.scheduler(jobs: jobs, concurrency: 3, leadTime: leadTime)
+        try await driver.run { driver in
+            for name in ["c", "b", "a"] {
+                try await driver.scheduler.add(Schedule(name, job: JobReference("note"), trigger: .once(at: Self.due)))
+            }
+            try await driver.scheduler.add(Schedule("long", job: JobReference("long"), trigger: .once(at: Self.start)))
+            try await driver.advance(to: Self.due.addingTimeInterval(-0.05))
+            _ = try await driver.scheduler.trigger("long")
+            _ = try await driver.scheduler.trigger("long")
+            try await driver.advance(to: Self.due.addingTimeInterval(900))
+        }
+        return started.withLock { $0 }
+    }
+
+    @Test("occurrences prepared ahead that cannot all start when due become ready in name order")
+    func preparedRunsStartInNameOrder() async throws {
+        #expect(try await Self.startOrder(leadTime: .zero) == ["a", "b", "c"])
+        #expect(try await Self.startOrder(leadTime: .milliseconds(100)) == ["a", "b", "c"])
+    }
+
     @Test("a shutdown between preparation and the due time skips the occurrence as shutdown")
     func shutdownWhilePrepared() async throws {
         let starts = Starts()
