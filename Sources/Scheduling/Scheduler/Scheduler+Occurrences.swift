@@ -184,23 +184,25 @@ extension Scheduler {
             }
         }
         let count = overdue.count + missed.count
-        let selected = policy.selection(ofMissed: count)
-        let detail = "missed; catch-up mode \(policy.mode) ran \(selected.count) of \(count)"
-        for (index, run) in overdue.enumerated() {
-            if selected.contains(index) {
-                plan.resumed.append(run)
-            } else {
-                plan.dropped.append((run, .notCaughtUp, detail))
+        if count > 0 {
+            let selected = policy.selection(ofMissed: count)
+            let detail = "missed; catch-up mode \(policy.mode) ran \(selected.count) of \(count)"
+            for (index, run) in overdue.enumerated() {
+                if selected.contains(index) {
+                    plan.resumed.append(run)
+                } else {
+                    plan.dropped.append((run, .notCaughtUp, detail))
+                }
+            }
+            for (index, instant) in missed.enumerated() where !selected.contains(overdue.count + index) {
+                skipped.append((instant, .notCaughtUp, detail))
+            }
+            let claimed = selected.clamped(to: overdue.count..<count)
+            if !claimed.isEmpty {
+                plan.claims = claimed.map { (missed[$0 - overdue.count], .catchUp) } + plan.claims
             }
         }
-        for (index, instant) in missed.enumerated() where !selected.contains(overdue.count + index) {
-            skipped.append((instant, .notCaughtUp, detail))
-        }
         plan.skipped = skipped
-        let claimed = selected.clamped(to: overdue.count..<count)
-        if !claimed.isEmpty {
-            plan.claims = claimed.map { (missed[$0 - overdue.count], .catchUp) } + plan.claims
-        }
         return plan
     }
 
