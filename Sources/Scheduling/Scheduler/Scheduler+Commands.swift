@@ -116,12 +116,14 @@ extension Scheduler {
         install(entry)
     }
 
-    /// Stops running a schedule: runs in flight finish, runs waiting behind them are cancelled.
+    /// Stops running a schedule: runs in flight finish; runs waiting behind them, or overdue after
+    /// a stall (see ``Scheduler/overdue``), are cancelled.
     private func forget(_ name: String, now: Date) async {
         guard let entry = entries.removeValue(forKey: name) else { return }
         entry.generation &+= 1
         entry.isInstalled = false
-        for id in entry.buffered {
+        let waiting = entry.buffered + (overdue.removeValue(forKey: name) ?? []).map(\.record.id)
+        for id in waiting {
             await finish(id, status: .cancelled, now: now, message: "its schedule was removed")
         }
         logger.info("schedule removed", metadata: ["scheduler.schedule": "\(name)"])

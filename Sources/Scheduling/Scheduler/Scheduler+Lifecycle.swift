@@ -31,6 +31,7 @@ extension Scheduler {
         }
         ready = Heap()
         staged = [:]
+        overdue = [:]
         addTimer(at: now.addingTimeInterval(configuration.shutdownGracePeriod.seconds), .grace)
     }
 

@@ -31,7 +31,7 @@ extension Scheduler {
         /// When the next event falls due, if it falls within the lead time but cannot be prepared
         /// ahead: the entry fires again then.
         var waitsUntil: Date?
-        /// The entry's overdue runs that this plan decides about (see ``Entry/overdue``).
+        /// The schedule's overdue runs that this plan decides about (see ``Scheduler/overdue``).
         var overdue: [ActiveRun] = []
         /// Those of them the catch-up policy runs, as caught up.
         var resumed: [ActiveRun] = []
@@ -86,7 +86,9 @@ extension Scheduler {
             let entry = plan.entry
             if tokens == nil, !plan.claims.isEmpty {
                 // Nothing of this plan happened: go back, and fire again later.
-                entry.overdue = plan.overdue + entry.overdue
+                if !plan.overdue.isEmpty {
+                    overdue[entry.schedule.name, default: []].insert(contentsOf: plan.overdue, at: 0)
+                }
                 if entry.generation == plan.generation {
                     entry.nextEvent = plan.previousEvent
                     addTimer(at: refireAt, .due(entry, generation: entry.generation))
@@ -131,8 +133,8 @@ extension Scheduler {
         let schedule = entry.schedule
         let name = schedule.name
         var plan = FirePlan(
-            entry: entry, generation: entry.generation, previousEvent: entry.nextEvent, overdue: entry.overdue)
-        entry.overdue = []
+            entry: entry, generation: entry.generation, previousEvent: entry.nextEvent,
+            overdue: overdue.isEmpty ? [] : overdue.removeValue(forKey: name) ?? [])
         let policy = schedule.catchUp
         let windowStart = now.addingTimeInterval(-policy.window.seconds)
         var missed: [Date] = []
@@ -352,7 +354,7 @@ extension Scheduler {
     ///   is skipped;
     /// - one whose schedule was replaced runs under the new definition, or is cancelled when that
     ///   no longer has the occurrence;
-    /// - one later than the catch-up grace goes to the catch-up policy (see ``Entry/overdue``);
+    /// - one later than the catch-up grace goes to the catch-up policy (see ``Scheduler/overdue``);
     /// - the rest meet the overlap policy, against runs admitted since (a manual trigger).
     func release(_ prepared: ActiveRun, now: Date) async {
         let id = prepared.record.id
@@ -391,7 +393,7 @@ extension Scheduler {
             // The process stood still past the due time: the catch-up policy decides, in a plan
             // of the entry now. A new generation, so that the entry's pending timer lapses
             // instead of firing as a second one.
-            entry.overdue.append(activeRun)
+            overdue[entry.schedule.name, default: []].append(activeRun)
             entry.generation &+= 1
             addTimer(at: now, .due(entry, generation: entry.generation))
             return

@@ -101,10 +101,6 @@ public actor Scheduler: Service {
         var activeRuns: [UUID] = []
         /// Runs claimed while others were active, waiting under the overlap policy.
         var buffered: Deque<UUID> = []
-        /// Runs prepared ahead whose due time passed beyond the catch-up grace while the process
-        /// stood still (a suspended machine): the next plan lets the catch-up policy decide about
-        /// them together with the schedule's other missed occurrences.
-        var overdue: [ActiveRun] = []
         /// Whether the scheduler runs this entry; false once its schedule is removed.
         var isInstalled = false
 
@@ -230,6 +226,10 @@ public actor Scheduler: Service {
     var ready = Heap<ReadyItem>()
     /// Runs claimed ahead of their due time, by that time (see ``Configuration/leadTime``).
     var staged: [Date: [ActiveRun]] = [:]
+    /// Runs prepared ahead whose due time passed beyond the catch-up grace while the process
+    /// stood still (a suspended machine), by schedule name: the schedule's next plan lets the
+    /// catch-up policy decide about them together with its other missed occurrences.
+    var overdue: [String: [ActiveRun]] = [:]
     var timers = Heap<TimerItem>()
     var commands: Deque<PendingCommand> = []
     var executing = 0
