@@ -155,11 +155,16 @@ struct SchedulerBenchmark {
             try await Task.sleep(for: .seconds(1))
             let after = residentBytes()
             print(
-                "memory: 100,000 idle schedules: \((after - before) / 1_048_576) MB resident above the baseline "
-                    + "(\((after - before) / 100_000) bytes each; \(after / 1_048_576) MB in all)"
+                "memory: 100,000 idle schedules: \(megabytes(after - before)) MB resident above the baseline "
+                    + "(\((after - before) / 100_000) bytes each; \(megabytes(after)) MB in all)"
             )
             group.cancelAll()
         }
+    }
+
+    /// Bytes in mebibytes, with one decimal.
+    static func megabytes(_ bytes: Int) -> String {
+        String(format: "%.1f", Double(bytes) / 1_048_576)
     }
 
     static func residentBytes() -> Int {

@@ -144,7 +144,7 @@ extension Scheduler {
                 run.retryAt = nil
                 enqueue(run)
             case .timeout(let id, let attempt):
-                guard let run = active[id], run.executingAttempt == attempt else { continue }
+                guard let run = active[id], run.executingAttempt == Int(attempt) else { continue }
                 stopAttempt(id, reason: .timeout)
             case .atRisk(let id):
                 guard let run = active[id] else { continue }

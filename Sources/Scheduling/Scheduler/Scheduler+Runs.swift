@@ -47,7 +47,9 @@ extension Scheduler {
         setActivity { $0.attempts += starts.count }
         for run in begun {
             if let timeout = run.schedule.timeout, let number = run.executingAttempt {
-                addTimer(at: now.addingTimeInterval(timeout.seconds), .timeout(run.record.id, attempt: number))
+                addTimer(
+                    at: now.addingTimeInterval(timeout.seconds),
+                    .timeout(run.record.id, attempt: Int32(clamping: number)))
             }
         }
         if isObserved(.started) {

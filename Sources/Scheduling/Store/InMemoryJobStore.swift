@@ -39,8 +39,9 @@ public final class InMemoryJobStore: JobStore {
     /// deleting a schedule keeps its runs, skips, claims and cursor.
     private struct Record {
         var schedule: Schedule?
-        var isPaused = false
         var cursor: Date?
+        /// After the cursor, whose last byte leaves room for it: the record takes 8 bytes less.
+        var isPaused = false
         /// The schedule's runs, oldest first; the same boxes as the store's index by identifier.
         var runs: Deque<StoredRun> = []
         var skips: Deque<SkipRecord> = []
