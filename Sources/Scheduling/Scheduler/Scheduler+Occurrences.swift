@@ -102,7 +102,7 @@ extension Scheduler {
             }
             for run in plan.resumed {
                 run.record.origin = .catchUp
-                makeReady(run, now: now)
+                await admitPrepared(run, now: now)
             }
             for claim in plan.claims {
                 let token = tokens.flatMap { index < $0.count ? $0[index] : nil }
@@ -398,6 +398,15 @@ extension Scheduler {
             addTimer(at: now, .due(entry, generation: entry.generation))
             return
         }
+        await admitPrepared(activeRun, now: now)
+    }
+
+    /// Admits a run prepared ahead under the overlap policy, against the runs of its schedule
+    /// admitted since (a manual trigger): it becomes ready, waits behind them, or is skipped.
+    private func admitPrepared(_ activeRun: ActiveRun, now: Date) async {
+        let id = activeRun.record.id
+        let entry = activeRun.entry
+        let occurrence = activeRun.record.occurrence
         switch await overlapAdmission(
             of: occurrence, entry: entry, origin: activeRun.record.origin, excluding: id, now: now)
         {
