@@ -142,15 +142,22 @@ struct SchedulerLeadTimeTests {
 
     /// What became of each minute's occurrence when the process stood still from just before the
     /// first one until 10.5 minutes later: the runs that were not skipped, then the skip entries.
-    static func suspended(mode: CatchUpPolicy.Mode, window: Duration, leadTime: Duration) async throws -> [String] {
+    ///
+    /// - Parameter manualRun: Whether a run is triggered by hand just before the process stops,
+    ///   with jobs that take an hour, so that it is still active when the process resumes.
+    static func suspended(
+        mode: CatchUpPolicy.Mode, window: Duration, leadTime: Duration, manualRun: Bool = false
+    ) async throws -> [String] {
         let starts = Starts()
-        let (driver, store) = Fixture.scheduler(jobs: Self.jobs(starts), leadTime: leadTime)
+        let (driver, store) = Fixture.scheduler(
+            jobs: Self.jobs(starts, seconds: manualRun ? 3600 : 0), leadTime: leadTime)
         try await driver.run { driver in
             try await driver.scheduler.add(
                 Schedule(
                     "minutely", job: JobReference("stamp"), trigger: .cron("* * * * *"),
                     catchUp: CatchUpPolicy(mode: mode, window: window)))
             try await driver.advance(to: Self.due.addingTimeInterval(-0.05))
+            if manualRun { _ = try await driver.scheduler.trigger("minutely") }
             try await driver.jump(to: Self.due.addingTimeInterval(630))
             try await driver.advance(by: .seconds(5))
         }
@@ -174,6 +181,18 @@ struct SchedulerLeadTimeTests {
         let without = try await Self.suspended(mode: mode, window: .seconds(windowSeconds), leadTime: .zero)
         #expect(withLead == without)
         #expect(without.contains { $0.hasPrefix("11 ") }, "the occurrence due when the process resumed has no record")
+    }
+
+    @Test(
+        "a run triggered by hand just before the process stands still: caught-up runs wait behind it as without a lead time",
+        arguments: [CatchUpPolicy.Mode.earliest, .latest, .all(maximum: 3)]
+    )
+    func suspendedBehindAManualRun(mode: CatchUpPolicy.Mode) async throws {
+        let withLead = try await Self.suspended(
+            mode: mode, window: .seconds(3600), leadTime: .milliseconds(100), manualRun: true)
+        let without = try await Self.suspended(mode: mode, window: .seconds(3600), leadTime: .zero, manualRun: true)
+        #expect(withLead == without)
+        #expect(without.contains { $0.hasPrefix("0 manual") })
     }
 
     /// The runs and skips of a minutely schedule whose job takes 30 seconds, triggered by hand
