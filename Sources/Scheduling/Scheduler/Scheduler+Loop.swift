@@ -59,7 +59,11 @@ extension Scheduler {
             await processCommands(now: now)
             await processCompletions(now: now)
             await processTimers(now: now, group: &group)
-            if phase == .running, shared.shutdownRequested.load(ordering: .acquiring) || Task.isCancelled {
+            // A graceful shutdown first lets the occurrences prepared ahead start, at most the lead
+            // time later: they are claimed and recorded, and their due time has all but come.
+            if phase == .running,
+                Task.isCancelled || (shared.shutdownRequested.load(ordering: .acquiring) && staged.isEmpty)
+            {
                 await beginShutdown(now: now)
             }
             if phase == .running { await startReadyRuns(now: now, group: &group) }

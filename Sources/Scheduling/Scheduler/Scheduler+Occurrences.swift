@@ -9,6 +9,7 @@
 import Foundation
 import HeapModule
 import Logging
+import Synchronization
 
 extension Scheduler {
     // MARK: Occurrences
@@ -146,9 +147,12 @@ extension Scheduler {
             if due > now {
                 // The same arithmetic as the timer's, so that the timer's instant always finds it.
                 guard due.addingTimeInterval(-lead) <= now else { break }
+                // Once a graceful shutdown is requested nothing more is prepared: it waits only for
+                // what already was.
                 guard
                     plan.claims.isEmpty, missed.isEmpty, entry.activeRuns.isEmpty, entry.buffered.isEmpty,
-                    !event.isSkippedByGap, schedule.isEnabled, !entry.isPaused, !schedule.trigger.dependsOnCompletion
+                    !event.isSkippedByGap, schedule.isEnabled, !entry.isPaused, !schedule.trigger.dependsOnCompletion,
+                    !shared.shutdownRequested.load(ordering: .relaxed)
                 else {
                     plan.waitsUntil = due
                     break

@@ -63,8 +63,9 @@ public actor Scheduler: Service {
         /// pausing, disabling or removing the schedule in the meantime still skips or cancels the
         /// occurrence, replacing it applies the new definition, a run triggered by hand meets the
         /// overlap policy, and a process that stood still past the catch-up grace leaves it to the
-        /// catch-up policy. An occurrence is prepared ahead only when none of its schedule's runs is
-        /// active.
+        /// catch-up policy. A graceful shutdown begins once the prepared occurrences have started,
+        /// at most the lead time after it is requested. An occurrence is prepared ahead only when
+        /// none of its schedule's runs is active.
         public var leadTime: Duration
 
         /// Creates a configuration.
