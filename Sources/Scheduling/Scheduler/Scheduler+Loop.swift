@@ -140,7 +140,8 @@ extension Scheduler {
                     runs.sort { $0.record.schedule < $1.record.schedule }
                 }
                 for run in runs { await release(run, now: now) }
-                if timers.min.map({ $0.at > top.at }) ?? true {
+                // At once when a shutdown waits for them: it begins at the end of this pass.
+                if shared.shutdownRequested.load(ordering: .acquiring) || timers.min.map({ $0.at > top.at }) ?? true {
                     await startReadyRuns(now: now, group: &group)
                 }
             case .retry(let id):

@@ -306,4 +306,24 @@ struct SchedulerLeadTimeTests {
         #expect(try await Fixture.allSkips(store).isEmpty)
         #expect(try await store.schedules().first?.cursor == Self.due)
     }
+
+    @Test("a graceful shutdown starts the prepared occurrence even when another timer falls at its due time")
+    func shutdownWithATimerAtTheDueTime() async throws {
+        let starts = Starts()
+        var jobs = Self.jobs(starts, seconds: 10)
+        jobs.register("flaky") { context in if context.attempt == 1 { throw JobFailure() } }
+        let (driver, store) = Fixture.scheduler(jobs: jobs)
+        try await driver.run { driver in
+            try await driver.scheduler.add(Self.minutely())
+            try await driver.scheduler.add(
+                Schedule(
+                    "flaky", job: JobReference("flaky"), trigger: .once(at: Self.due.addingTimeInterval(3600)),
+                    retry: .retries(1, backoff: .milliseconds(50))))
+            try await driver.advance(to: Self.due.addingTimeInterval(-0.05))
+            // Its retry falls at the due time, after the prepared occurrence's release.
+            _ = try await driver.scheduler.trigger("flaky")
+        }
+        #expect(starts.all == [Self.due])
+        #expect(try await Fixture.allRuns(store, "minutely").map(\.status) == [.succeeded])
+    }
 }
