@@ -150,13 +150,18 @@ struct SchedulerPolicyTests {
         #expect(runs[0].attempts[0].error == "the job failed")
     }
 
-    @Test("a timeout cancels the attempt; retries time out too; the run ends timedOut")
-    func timeout() async throws {
+    /// A registry whose job "stuck" sleeps on the clock for `seconds`, longer than its timeout.
+    static func stuckJob(sleeping seconds: TimeInterval) -> JobRegistry {
         var jobs = JobRegistry()
         jobs.register("stuck") { context in
-            try await context.clock.sleep(until: context.clock.now.addingTimeInterval(7200))
+            try await context.clock.sleep(until: context.clock.now.addingTimeInterval(seconds))
         }
-        let (driver, store) = Fixture.scheduler(jobs: jobs)
+        return jobs
+    }
+
+    @Test("a timeout cancels the attempt; retries time out too; the run ends timedOut")
+    func timeout() async throws {
+        let (driver, store) = Fixture.scheduler(jobs: Self.stuckJob(sleeping: 7200))
         try await driver.run { driver in
             try await driver.scheduler.add(
                 Schedule(
@@ -179,11 +184,7 @@ struct SchedulerPolicyTests {
     func timeoutsSettle() async throws {
         // Each timeout is a moment when the loop may park before the stopped job's task has wound
         // down; the driver must wait for that task instead of moving the clock on past it.
-        var jobs = JobRegistry()
-        jobs.register("stuck") { context in
-            try await context.clock.sleep(until: context.clock.now.addingTimeInterval(120))
-        }
-        let (driver, store) = Fixture.scheduler(jobs: jobs)
+        let (driver, store) = Fixture.scheduler(jobs: Self.stuckJob(sleeping: 120))
         try await driver.run { driver in
             try await driver.scheduler.add(
                 Schedule("stuck", job: JobReference("stuck"), trigger: .cron("* * * * *"), timeout: .seconds(10)))
