@@ -135,10 +135,7 @@ extension Scheduler {
                 }
             case .release:
                 guard phase == .running, var runs = staged.removeValue(forKey: top.at) else { continue }
-                if ready.count + runs.count > configuration.concurrency - executing {
-                    // They cannot all start now: name order breaks the ties, as when firing.
-                    runs.sort { $0.record.schedule < $1.record.schedule }
-                }
+                if !canStartAll(runs.count) { runs.sort { $0.record.schedule < $1.record.schedule } }
                 for run in runs { await release(run, now: now) }
                 // At once when a shutdown waits for them: it begins at the end of this pass.
                 if shared.shutdownRequested.load(ordering: .acquiring) || timers.min.map({ $0.at > top.at }) ?? true {

@@ -48,10 +48,7 @@ extension Scheduler {
     /// up to a minute; their catch-up policy then decides, as after any absence.
     func fireDue(_ due: [Entry], now: Date) async {
         var due = due
-        if ready.count + due.count > configuration.concurrency - executing {
-            // They cannot all start now: name order breaks the ties of priority and due time.
-            due.sort { $0.schedule.name < $1.schedule.name }
-        }
+        if !canStartAll(due.count) { due.sort { $0.schedule.name < $1.schedule.name } }
         var plans: [FirePlan] = []
         plans.reserveCapacity(due.count)
         var occurrences: [Occurrence] = []
@@ -125,6 +122,13 @@ extension Scheduler {
                 }
             }
         }
+    }
+
+    /// Whether `count` more runs could all start now, besides those already ready. When they
+    /// cannot, they become ready in schedule name order, which breaks the ties of priority and
+    /// due time.
+    func canStartAll(_ count: Int) -> Bool {
+        ready.count + count <= configuration.concurrency - executing
     }
 
     /// Walks a due schedule's events up to `now`: decides which run on time, which are caught up
