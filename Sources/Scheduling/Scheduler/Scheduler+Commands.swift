@@ -124,7 +124,7 @@ extension Scheduler {
         entry.isInstalled = false
         let waiting = entry.buffered + (overdue.removeValue(forKey: name) ?? []).map(\.record.id)
         for id in waiting {
-            await finish(id, status: .cancelled, now: now, message: "its schedule was removed")
+            finish(id, status: .cancelled, now: now, message: "its schedule was removed")
         }
         logger.info("schedule removed", metadata: ["scheduler.schedule": "\(name)"])
     }

@@ -14,7 +14,7 @@ import Logging
 extension Scheduler {
     // MARK: Shutdown, recovery, leases and writes
 
-    func beginShutdown(now: Date) async {
+    func beginShutdown(now: Date) {
         phase = .draining
         logger.info("scheduler shutting down", metadata: ["scheduler.attempts": "\(executing)"])
         for pending in commands { pending.continuation.resume(throwing: Self.notRunning()) }
@@ -24,9 +24,9 @@ extension Scheduler {
                 recordSkips(
                     [(run.record.occurrence, .shutdown, "the scheduler shut down before it started")],
                     schedule: run.record.schedule, now: now)
-                await finish(id, status: .skipped, now: now, message: "the scheduler shut down before it started")
+                finish(id, status: .skipped, now: now, message: "the scheduler shut down before it started")
             } else {
-                await finish(id, status: .cancelled, now: now, message: "the scheduler shut down between attempts")
+                finish(id, status: .cancelled, now: now, message: "the scheduler shut down between attempts")
             }
         }
         ready = Heap()

@@ -57,14 +57,14 @@ extension Scheduler {
             doorbell.acknowledge()
             let now = clock.now
             await processCommands(now: now)
-            await processCompletions(now: now)
+            processCompletions(now: now)
             await processTimers(now: now, group: &group)
             // A graceful shutdown first lets the occurrences prepared ahead start, at most the lead
             // time later: they are claimed and recorded, and their due time has all but come.
             if phase == .running,
                 Task.isCancelled || (shared.shutdownRequested.load(ordering: .acquiring) && staged.isEmpty)
             {
-                await beginShutdown(now: now)
+                beginShutdown(now: now)
             }
             if phase == .running { await startReadyRuns(now: now, group: &group) }
             hireWorkers(&group)
@@ -136,7 +136,7 @@ extension Scheduler {
             case .release:
                 guard phase == .running, var runs = staged.removeValue(forKey: top.at) else { continue }
                 if !canStartAll(runs.count) { runs.sort { $0.record.schedule < $1.record.schedule } }
-                for run in runs { await release(run, now: now) }
+                for run in runs { release(run, now: now) }
                 // At once when a shutdown waits for them: it begins at the end of this pass.
                 if shared.shutdownRequested.load(ordering: .acquiring) || timers.min.map({ $0.at > top.at }) ?? true {
                     await startReadyRuns(now: now, group: &group)
@@ -154,7 +154,7 @@ extension Scheduler {
                     .deadlineAtRisk, run: run.record, now: now,
                     message: run.deadline.map { "deadline \(Timestamp.string(from: $0))" })
             case .deadline(let id):
-                await deadlinePassed(id, now: now)
+                deadlinePassed(id, now: now)
             case .lease:
                 leaseTimerPending = false
                 if !active.isEmpty {

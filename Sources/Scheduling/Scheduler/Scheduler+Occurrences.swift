@@ -96,16 +96,16 @@ extension Scheduler {
             recordSkips(plan.skipped, schedule: entry.schedule.name, now: now)
             for (run, reason, detail) in plan.dropped {
                 recordSkips([(run.record.occurrence, reason, detail)], schedule: entry.schedule.name, now: now)
-                await finish(run.record.id, status: .skipped, now: now, message: detail)
+                finish(run.record.id, status: .skipped, now: now, message: detail)
             }
             for run in plan.resumed {
                 run.record.origin = .catchUp
-                await admitPrepared(run, now: now)
+                admitPrepared(run, now: now)
             }
             for claim in plan.claims {
                 let token = tokens.flatMap { index < $0.count ? $0[index] : nil }
                 index += 1
-                await admit(claim.instant, of: entry, origin: claim.origin, token: token, now: now)
+                admit(claim.instant, of: entry, origin: claim.origin, token: token, now: now)
             }
             // Claims come first: a claim at or before the cursor is refused.
             if let last = plan.last {
@@ -261,14 +261,14 @@ extension Scheduler {
     ///
     /// - Parameter token: The claim's fencing token; nil when the claim was refused, because
     ///   another instance claimed the occurrence, and then nothing happens here.
-    private func admit(_ instant: Date, of entry: Entry, origin: JobRun.Origin, token: Int64?, now: Date) async {
+    private func admit(_ instant: Date, of entry: Entry, origin: JobRun.Origin, token: Int64?, now: Date) {
         let schedule = entry.schedule
         let name = schedule.name
         guard let token else {
             logger.debug("occurrence already claimed", metadata: ["scheduler.schedule": "\(name)"])
             return
         }
-        let admission = await overlapAdmission(of: instant, entry: entry, origin: origin, excluding: nil, now: now)
+        let admission = overlapAdmission(of: instant, entry: entry, origin: origin, excluding: nil, now: now)
         if case .skip(let detail) = admission {
             recordSkips([(instant, .overlap, detail)], schedule: name, now: now)
             return
@@ -309,7 +309,7 @@ extension Scheduler {
     /// - Parameter excluding: The occurrence's own run, when it is already active (prepared ahead).
     private func overlapAdmission(
         of instant: Date, entry: Entry, origin: JobRun.Origin, excluding own: UUID?, now: Date
-    ) async -> Admission {
+    ) -> Admission {
         let overlap = entry.schedule.overlap
         guard entry.activeRuns.count(where: { $0 != own }) >= overlap.concurrentRuns else { return .ready }
         switch overlap.base {
@@ -318,7 +318,7 @@ extension Scheduler {
             return .buffer
         case .cancelOther:
             let message = "replaced by the occurrence at \(Timestamp.string(from: instant))"
-            for id in entry.activeRuns where id != own { await cancelRun(id, now: now, message: message) }
+            for id in entry.activeRuns where id != own { cancelRun(id, now: now, message: message) }
             // The new run starts when the cancelled ones have stopped.
             return entry.activeRuns.count(where: { $0 != own }) >= overlap.concurrentRuns ? .buffer : .ready
         case .bufferOne, .bufferAll:
@@ -364,13 +364,13 @@ extension Scheduler {
     ///   no longer has the occurrence;
     /// - one later than the catch-up grace goes to the catch-up policy (see ``Scheduler/overdue``);
     /// - the rest meet the overlap policy, against runs admitted since (a manual trigger).
-    func release(_ prepared: ActiveRun, now: Date) async {
+    func release(_ prepared: ActiveRun, now: Date) {
         let id = prepared.record.id
         guard active[id] === prepared, prepared.readyToken == nil, prepared.executingAttempt == nil else { return }
         let entry = prepared.entry
         let occurrence = prepared.record.occurrence
         guard entry.isInstalled else {
-            await finish(id, status: .cancelled, now: now, message: "its schedule was removed")
+            finish(id, status: .cancelled, now: now, message: "its schedule was removed")
             return
         }
         let skip: (reason: SkipRecord.Reason, detail: String)? =
@@ -378,7 +378,7 @@ extension Scheduler {
             ? (.disabled, "the schedule is disabled") : entry.isPaused ? (.paused, "the schedule is paused") : nil
         if let skip {
             recordSkips([(occurrence, skip.reason, skip.detail)], schedule: entry.schedule.name, now: now)
-            await finish(id, status: .skipped, now: now, message: skip.detail)
+            finish(id, status: .skipped, now: now, message: skip.detail)
             return
         }
         var activeRun = prepared
@@ -386,7 +386,7 @@ extension Scheduler {
             let justBefore = Date(timeIntervalSince1970: occurrence.timeIntervalSince1970.nextDown)
             guard entry.schedule.nextEvent(after: justBefore)?.instant == occurrence else {
                 let message = "its schedule was replaced by one without this occurrence"
-                await finish(id, status: .cancelled, now: now, message: message)
+                finish(id, status: .cancelled, now: now, message: message)
                 return
             }
             activeRun = makeActiveRun(prepared.record, of: entry)
@@ -406,16 +406,16 @@ extension Scheduler {
             addTimer(at: now, .due(entry, generation: entry.generation))
             return
         }
-        await admitPrepared(activeRun, now: now)
+        admitPrepared(activeRun, now: now)
     }
 
     /// Admits a run prepared ahead under the overlap policy, against the runs of its schedule
     /// admitted since (a manual trigger): it becomes ready, waits behind them, or is skipped.
-    private func admitPrepared(_ activeRun: ActiveRun, now: Date) async {
+    private func admitPrepared(_ activeRun: ActiveRun, now: Date) {
         let id = activeRun.record.id
         let entry = activeRun.entry
         let occurrence = activeRun.record.occurrence
-        switch await overlapAdmission(
+        switch overlapAdmission(
             of: occurrence, entry: entry, origin: activeRun.record.origin, excluding: id, now: now)
         {
         case .ready:
@@ -426,7 +426,7 @@ extension Scheduler {
             emit(.fired, run: activeRun.record, now: now, message: "waiting behind the active run")
         case .skip(let detail):
             recordSkips([(occurrence, .overlap, detail)], schedule: entry.schedule.name, now: now)
-            await finish(id, status: .skipped, now: now, message: detail)
+            finish(id, status: .skipped, now: now, message: detail)
         }
     }
 

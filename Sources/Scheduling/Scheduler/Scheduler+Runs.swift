@@ -169,7 +169,7 @@ extension Scheduler {
 
     // MARK: Completions
 
-    func processCompletions(now: Date) async {
+    func processCompletions(now: Date) {
         while true {
             let batch = shared.completions.withLock { completions in
                 defer { completions.removeAll(keepingCapacity: true) }
@@ -180,7 +180,7 @@ extension Scheduler {
             for completion in batch {
                 executing -= 1
                 if stopping.remove(completion.runID) != nil { stopped += 1 }
-                await handle(completion, now: now)
+                handle(completion, now: now)
             }
             setActivity {
                 $0.attempts -= batch.count
@@ -189,7 +189,7 @@ extension Scheduler {
         }
     }
 
-    private func handle(_ completion: Completion, now: Date) async {
+    private func handle(_ completion: Completion, now: Date) {
         guard let run = active[completion.runID], run.executingAttempt == completion.attempt else { return }
         let id = completion.runID
         let index = run.record.attempts.count - 1
@@ -205,7 +205,7 @@ extension Scheduler {
         case .success(let result):
             run.record.attempts[index].status = .succeeded
             run.record.result = result
-            await finish(id, status: .succeeded, now: now, message: run.fallbackReason)
+            finish(id, status: .succeeded, now: now, message: run.fallbackReason)
         case .failure(let error):
             let status: JobRun.Status =
                 switch reason {
@@ -224,7 +224,7 @@ extension Scheduler {
                 }
             run.record.attempts[index].status = status
             run.record.attempts[index].error = message
-            await afterFailure(id, status: status, message: message, isFallback: isFallback, reason: reason, now: now)
+            afterFailure(id, status: status, message: message, isFallback: isFallback, reason: reason, now: now)
         }
     }
 
@@ -236,20 +236,20 @@ extension Scheduler {
         isFallback: Bool,
         reason: CancelReason?,
         now: Date
-    ) async {
+    ) {
         guard let run = active[id] else { return }
         let schedule = run.schedule
         if reason == .overlap || reason == .shutdown || phase == .draining || isFallback {
-            await finish(id, status: status, now: now, message: message)
+            finish(id, status: status, now: now, message: message)
             return
         }
         if reason == .deadline {
-            await fallBack(id, status: status, reason: "the deadline passed before the run finished", now: now)
+            fallBack(id, status: status, reason: "the deadline passed before the run finished", now: now)
             return
         }
         let attempts = run.record.attempts.filter { !$0.isFallback }.count
         guard attempts < schedule.retry.maxAttempts else {
-            await fallBack(
+            fallBack(
                 id, status: status,
                 reason: "it failed after \(attempts) attempt\(attempts == 1 ? "" : "s"): \(message)", now: now)
             return
@@ -260,7 +260,7 @@ extension Scheduler {
         if let deadline = run.deadline {
             let needed = (schedule.timeout ?? run.lastDuration ?? .zero).seconds
             if retryAt.addingTimeInterval(needed) > deadline {
-                await fallBack(
+                fallBack(
                     id, status: status, reason: "another attempt cannot finish before the deadline: \(message)",
                     now: now)
                 return
@@ -275,10 +275,10 @@ extension Scheduler {
     }
 
     /// Starts the schedule's fallback for a run, or ends the run with `status` when there is none.
-    private func fallBack(_ id: UUID, status: JobRun.Status, reason: String, now: Date) async {
+    private func fallBack(_ id: UUID, status: JobRun.Status, reason: String, now: Date) {
         guard let run = active[id] else { return }
         guard run.schedule.fallback != nil, run.fallbackReason == nil, phase == .running else {
-            await finish(id, status: status, now: now, message: reason)
+            finish(id, status: status, now: now, message: reason)
             return
         }
         run.fallbackReason = reason
@@ -287,7 +287,7 @@ extension Scheduler {
     }
 
     /// Handles a run's deadline: records the miss, and forces the fallback.
-    func deadlinePassed(_ id: UUID, now: Date) async {
+    func deadlinePassed(_ id: UUID, now: Date) {
         guard let run = active[id] else { return }
         run.record.missedDeadline = true
         emit(
@@ -296,22 +296,22 @@ extension Scheduler {
         if run.executingAttempt != nil {
             if run.fallbackReason == nil { stopAttempt(id, reason: .deadline) }
         } else if run.fallbackReason == nil {
-            await fallBack(id, status: .failed, reason: "the deadline passed before the run finished", now: now)
+            fallBack(id, status: .failed, reason: "the deadline passed before the run finished", now: now)
         }
     }
 
     /// Cancels a run: stops its attempt, or ends it at once when none executes.
-    func cancelRun(_ id: UUID, now: Date, message: String) async {
+    func cancelRun(_ id: UUID, now: Date, message: String) {
         guard let run = active[id] else { return }
         if run.executingAttempt != nil {
             stopAttempt(id, reason: .overlap)
         } else {
-            await finish(id, status: .cancelled, now: now, message: message)
+            finish(id, status: .cancelled, now: now, message: message)
         }
     }
 
     /// Ends a run: records its final status, frees its place, starts what waited behind it.
-    func finish(_ id: UUID, status: JobRun.Status, now: Date, message: String?) async {
+    func finish(_ id: UUID, status: JobRun.Status, now: Date, message: String?) {
         guard let run = active.removeValue(forKey: id) else { return }
         run.readyToken = nil
         run.record.status = status
