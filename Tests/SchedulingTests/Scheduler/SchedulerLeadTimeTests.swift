@@ -307,6 +307,23 @@ struct SchedulerLeadTimeTests {
         #expect(try await store.schedules().first?.cursor == Self.due)
     }
 
+    @Test("once a graceful shutdown is requested, nothing more is prepared for it to wait for")
+    func nothingPreparedAfterShutdownRequest() async throws {
+        let starts = Starts()
+        let (driver, store) = Fixture.scheduler(jobs: Self.jobs(starts))
+        let later = Self.due.addingTimeInterval(0.03)
+        try await driver.run { driver in
+            try await driver.scheduler.add(Self.minutely())
+            // Its lead time begins 20 ms after the shutdown below is requested.
+            try await driver.scheduler.add(Schedule("later", job: JobReference("stamp"), trigger: .once(at: later)))
+            try await driver.advance(to: Self.due.addingTimeInterval(-0.09))
+        }
+        // The shutdown waited for the occurrence prepared before it, and not for the later one.
+        #expect(starts.all == [Self.due])
+        #expect(try await Fixture.allRuns(store, "later").isEmpty)
+        #expect(try await store.claim(later, of: "later", owner: "next") != nil, "claimed without a run")
+    }
+
     @Test("a graceful shutdown starts the prepared occurrence even when another timer falls at its due time")
     func shutdownWithATimerAtTheDueTime() async throws {
         let starts = Starts()
