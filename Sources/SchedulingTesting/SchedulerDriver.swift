@@ -39,6 +39,8 @@ public struct SchedulerDriver: Sendable {
     public let clock: ManualClock
     /// How long ``settle()`` waits in real time before it gives up. Default ten seconds.
     public var settleLimit: Duration
+    /// Shared by the driver's copies; it stops when the last one goes.
+    private let ticker: Ticker
 
     /// Creates a driver of one scheduler.
     public init(scheduler: Scheduler, clock: ManualClock, settleLimit: Duration = .seconds(10)) {
@@ -57,6 +59,7 @@ public struct SchedulerDriver: Sendable {
         schedulers = [first] + others
         self.clock = clock
         self.settleLimit = settleLimit
+        ticker = Ticker(ringing: first.activityBell)
         for scheduler in schedulers { clock.addObserver(scheduler.activityBell) }
     }
 
@@ -114,54 +117,40 @@ public struct SchedulerDriver: Sendable {
     /// loop is parked or stopped, every attempt they started sleeps on the clock, and none of those
     /// attempts was told to stop (its task may still be winding down).
     ///
-    /// A scheduler rings a bell whenever its loop parks, and the clock whenever a task starts to
-    /// sleep, so the driver looks only at those moments instead of polling; a real-time tick every
-    /// ten milliseconds looks again in case a change came without a ring.
+    /// The clock rings the schedulers' bells whenever a task starts to sleep, a parked loop's alarm
+    /// among them, and a scheduler rings its own when it stops, so the driver looks only at those
+    /// moments instead of polling; the driver's ticker
+    /// rings every ten milliseconds of real time, to look again in case a change came without a
+    /// ring and to notice the time limit.
     ///
     /// - Throws: ``DriverError`` when that does not happen within ``settleLimit`` of real time.
     public func settle() async throws {
-        let schedulers = self.schedulers
         let bells = schedulers.map(\.activityBell)
-        let limit = settleLimit
-        let settled = await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                let end = ContinuousClock.now.advanced(by: limit)
-                while ContinuousClock.now < end {
-                    try? await Task.sleep(for: .milliseconds(10))
-                    if Task.isCancelled { return true }
-                    bells[0].ring()
-                }
-                return false
+        let end = ContinuousClock.now.advanced(by: settleLimit)
+        // Twice at rest with nothing changed in between: a ring may trail the change it reports.
+        var lastRest: [UInt64]?
+        while true {
+            for bell in bells { bell.acknowledge() }
+            let activities = schedulers.map(\.currentActivity)
+            let rest = activities.map(\.version) + [clock.version]
+            if Self.isAtRest(activities, sleepers: clock.sleeperCount) {
+                if let lastRest, lastRest == rest { return }
+                lastRest = rest
+                await Task.yield()
+                continue
             }
-            group.addTask {
-                // Twice at rest with nothing changed in between: a ring may trail the change it reports.
-                var lastRest: [UInt64]?
-                while !Task.isCancelled {
-                    for bell in bells { bell.acknowledge() }
-                    let activities = schedulers.map(\.currentActivity)
-                    let rest = activities.map(\.version) + [clock.version]
-                    if Self.isAtRest(activities, sleepers: clock.sleeperCount) {
-                        if let lastRest, lastRest == rest { return true }
-                        lastRest = rest
-                        await Task.yield()
-                        continue
-                    }
-                    lastRest = nil
-                    await Self.waitForAny(of: bells)
-                }
-                return false
+            lastRest = nil
+            try Task.checkCancellation()
+            guard ContinuousClock.now < end else {
+                let attempts = activities.reduce(0) { $0 + $1.attempts }
+                throw DriverError(
+                    message: "the scheduler did not settle at \(Timestamp.string(from: clock.now)): "
+                        + "\(attempts) attempts active, \(clock.sleeperCount) sleepers; "
+                        + "do the jobs wait on something other than the clock?"
+                )
             }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
-        }
-        guard settled else {
-            let attempts = schedulers.reduce(0) { $0 + $1.currentActivity.attempts }
-            throw DriverError(
-                message: "the scheduler did not settle at \(Timestamp.string(from: clock.now)): "
-                    + "\(attempts) attempts active, \(clock.sleeperCount) sleepers; "
-                    + "do the jobs wait on something other than the clock?"
-            )
+            // The ticker rings at least every ten milliseconds.
+            await Self.waitForAny(of: bells)
         }
     }
 
@@ -193,6 +182,23 @@ public struct SchedulerDriver: Sendable {
             if let next = clock.nextDeadline { clock.advance(to: next) }
         }
     }
+}
+
+/// Rings a bell every ten milliseconds of real time until it is released: one task for all of a
+/// driver's waits, instead of a timer task for each.
+private final class Ticker: Sendable {
+    private let task: Task<Void, Never>
+
+    init(ringing bell: Doorbell) {
+        task = Task.detached {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(10))
+                bell.ring()
+            }
+        }
+    }
+
+    deinit { task.cancel() }
 }
 
 /// The driver gave up waiting for the scheduler.

@@ -96,21 +96,30 @@ extension Scheduler {
             if phase == .draining, executing > 0 { await doorbell.wait(ignoringCancellation: true) }
             return
         }
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { try? await clock.sleep(until: target) }
-            group.addTask { await doorbell.wait() }
-            _ = await group.next()
+        // The loop waits on the doorbell itself; an alarm task sleeps on the clock and rings it.
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                do {
+                    try await clock.sleep(until: target)
+                } catch {
+                    if Task.isCancelled { return }  // the doorbell rang first
+                }
+                doorbell.ring()
+            }
+            await doorbell.wait()
             group.cancelAll()
         }
     }
 
+    /// Changes the activity that test drivers read, ringing their bell when the loop stops. A
+    /// parked loop needs no ring of its own: its alarm starting to sleep on the driver's clock rings.
     func setActivity(_ change: (inout SchedulerActivity) -> Void) {
-        let mayRest = shared.activity.withLock {
+        let isStopped = shared.activity.withLock {
             change(&$0)
             $0.version &+= 1
-            return $0.isParked || $0.isStopped
+            return $0.isStopped
         }
-        if mayRest { shared.activityBell.ring() }
+        if isStopped { shared.activityBell.ring() }
     }
 
     // MARK: Timers

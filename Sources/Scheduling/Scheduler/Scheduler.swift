@@ -460,7 +460,8 @@ final class Shared: Sendable {
     let subscribers = Mutex<[Int: AsyncStream<SchedulerEvent>.Continuation]>([:])
     let hasSubscribers = Atomic<Bool>(false)
     let shutdownRequested = Atomic<Bool>(false)
-    /// Rung whenever the loop parks or stops, for test drivers.
+    /// Rung when the loop stops, and by a test driver's clock whenever a task starts to sleep on it
+    /// (the parked loop's alarm among them), for test drivers.
     let activityBell = Doorbell()
 }
 
@@ -488,7 +489,8 @@ extension Scheduler {
         return snapshot
     }
 
-    /// Rings whenever the loop parks or stops: the moments ``currentActivity`` may show the
-    /// scheduler at rest.
+    /// Rings when the loop stops; a driver registers it with its clock, which rings it whenever a
+    /// task starts to sleep (the parked loop's alarm among them). Those are the moments
+    /// ``currentActivity`` may show the scheduler at rest.
     @_spi(Testing) public nonisolated var activityBell: Doorbell { shared.activityBell }
 }
