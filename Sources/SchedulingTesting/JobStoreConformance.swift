@@ -178,6 +178,17 @@ public enum JobStoreConformance {
         let page = try await store.runs(matching: RunQuery(limit: 2, offset: 2))
         try require(page.map(\.occurrence) == [at(4), at(3)], "paging is wrong")
         try require(try await store.run(id: UUID()) == nil, "an unknown run id was found")
+        // Runs of one occurrence created at one instant still come in one order (identifiers as
+        // text, descending), so that pages neither repeat nor skip a run.
+        let twins = (0..<5).map { _ in JobRun(schedule: "twins", occurrence: at(30), owner: "one", created: at(30)) }
+        try await store.saveRuns(twins)
+        var paged: [UUID] = []
+        for offset in 0..<5 {
+            paged += try await store.runs(matching: RunQuery(schedule: "twins", limit: 1, offset: offset)).map(\.id)
+        }
+        try require(
+            paged == twins.map(\.id).sorted { $0.uuidString > $1.uuidString },
+            "runs of one occurrence and creation time are not ordered by identifier")
     }
 
     private static func skips(_ store: any JobStore) async throws {

@@ -243,7 +243,8 @@ public final class InMemoryJobStore: JobStore {
                 candidates = state.runs.values.map(\.run)
             }
             return Self.page(candidates.filter(query.matches), limit: query.limit, offset: query.offset) {
-                ($0.occurrence, $0.created, $0.id.uuidString) > ($1.occurrence, $1.created, $1.id.uuidString)
+                // Identifiers compare as their text does, without formatting it at every step.
+                ($0.occurrence, $0.created, $0.id) > ($1.occurrence, $1.created, $1.id)
             }
         }
     }
@@ -330,7 +331,7 @@ public final class InMemoryJobStore: JobStore {
                 stored.run.owner = owner
                 taken.append(stored.run)
             }
-            return taken.sorted { ($0.created, $0.id.uuidString) < ($1.created, $1.id.uuidString) }
+            return taken.sorted { ($0.created, $0.id) < ($1.created, $1.id) }
         }
     }
 
