@@ -26,7 +26,8 @@ import Synchronization
 ///   first burst meets a cold process, the later ones a scheduler that has been running.
 /// - memory: resident memory of 100,000 idle schedules in a running scheduler.
 ///
-/// `LEAD=ms` sets the schedulers' lead time (default 100 ms; 0 prepares nothing ahead).
+/// `LEAD=ms` sets the schedulers' lead time (default 100 ms; 0 prepares nothing ahead), and
+/// `CONCURRENCY=n` the throughput scheduler's concurrency limit (default 256).
 @main
 struct SchedulerBenchmark {
     static let logger = Logger(label: "benchmark") { _ in SwiftLogNoOpLogHandler() }
@@ -46,13 +47,14 @@ struct SchedulerBenchmark {
         jobs.register("noop") { _ in executed.add(1, ordering: .relaxed) }
         let start = Date(timeIntervalSince1970: 1_767_225_600)
         let clock = ManualClock(now: start)
+        let concurrency = ProcessInfo.processInfo.environment["CONCURRENCY"].flatMap(Int.init) ?? 256
         let store = InMemoryJobStore(configuration: .init(runsPerSchedule: 4, skipsPerSchedule: 4))
         let scheduler = Scheduler(
             store: store,
             executor: jobs,
             clock: clock,
             configuration: .init(
-                instance: "benchmark", concurrency: 256, leaseDuration: .seconds(3600), leadTime: leadTime),
+                instance: "benchmark", concurrency: concurrency, leaseDuration: .seconds(3600), leadTime: leadTime),
             logger: logger
         )
         let zones = ["UTC", "America/New_York", "Europe/Berlin", "Asia/Tokyo", "Australia/Sydney"].map {
