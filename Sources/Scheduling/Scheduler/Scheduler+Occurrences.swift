@@ -108,10 +108,7 @@ extension Scheduler {
                 admit(claim.instant, of: entry, origin: claim.origin, token: token, now: now)
             }
             // Claims come first: a claim at or before the cursor is refused.
-            if let last = plan.last {
-                entry.cursor = last
-                pendingWrites.advanceCursor(of: entry.schedule.name, to: last)
-            }
+            if let last = plan.last { advanceCursor(of: entry, to: last) }
             if entry.generation == plan.generation {
                 if plan.hasMore {
                     addTimer(at: now, .due(entry, generation: entry.generation))
@@ -122,6 +119,13 @@ extension Scheduler {
                 }
             }
         }
+    }
+
+    /// Records that a schedule handled every occurrence up to and including `occurrence`.
+    func advanceCursor(of entry: Entry, to occurrence: Date) {
+        guard occurrence > entry.cursor else { return }
+        entry.cursor = occurrence
+        pendingWrites.advanceCursor(of: entry.schedule.name, to: occurrence)
     }
 
     /// Whether `count` more runs could all start now, besides those already ready. When they
@@ -154,7 +158,8 @@ extension Scheduler {
                 // Once a graceful shutdown is requested nothing more is prepared: it waits only for
                 // what already was.
                 guard
-                    plan.claims.isEmpty, missed.isEmpty, entry.activeRuns.isEmpty, entry.buffered.isEmpty,
+                    plan.claims.isEmpty, missed.isEmpty, entry.activeRuns.isEmpty, !entry.hasPreparedRun,
+                    entry.buffered.isEmpty,
                     !event.isSkippedByGap, schedule.isEnabled, !entry.isPaused, !schedule.trigger.dependsOnCompletion,
                     !shared.shutdownRequested.load(ordering: .relaxed)
                 else {
@@ -163,7 +168,9 @@ extension Scheduler {
                 }
             }
             handled += 1
-            plan.last = event.instant
+            // An occurrence prepared ahead moves the cursor when it is due (see `release`): until
+            // then a new definition still sees the occurrences before it.
+            if due <= now { plan.last = event.instant }
             entry.nextEvent = schedule.trigger.dependsOnCompletion ? nil : schedule.nextEvent(after: event.instant)
             if event.isSkippedByGap {
                 skipped.append(
@@ -347,11 +354,11 @@ extension Scheduler {
         let entry = activeRun.entry
         if run.origin == .manual { activeRun.due = now }
         active[run.id] = activeRun
-        entry.activeRuns.append(run.id)
         guard activeRun.due <= now else {
             stage(activeRun)
             return
         }
+        entry.activeRuns.append(run.id)
         makeReady(activeRun, now: now)
     }
 
@@ -369,10 +376,14 @@ extension Scheduler {
         guard active[id] === prepared, prepared.readyToken == nil, prepared.executingAttempt == nil else { return }
         let entry = prepared.entry
         let occurrence = prepared.record.occurrence
+        entry.hasPreparedRun = false
         guard entry.isInstalled else {
             finish(id, status: .cancelled, now: now, message: "its schedule was removed")
             return
         }
+        // Handled now, whatever follows; unless a new definition has occurrences before it that
+        // are not handled yet, which move the cursor on as they are.
+        if entry.nextEvent.map({ $0.instant > occurrence }) ?? true { advanceCursor(of: entry, to: occurrence) }
         let skip: (reason: SkipRecord.Reason, detail: String)? =
             !entry.schedule.isEnabled
             ? (.disabled, "the schedule is disabled") : entry.isPaused ? (.paused, "the schedule is paused") : nil
@@ -397,6 +408,7 @@ extension Scheduler {
                 return
             }
         }
+        entry.activeRuns.append(id)
         if now.timeIntervalSince(activeRun.due) > activeRun.schedule.catchUp.grace.seconds {
             // The process stood still past the due time: the catch-up policy decides, in a plan
             // of the entry now. A new generation, so that the entry's pending timer lapses
@@ -432,6 +444,7 @@ extension Scheduler {
 
     /// Keeps a run claimed ahead until its due time.
     private func stage(_ activeRun: ActiveRun) {
+        activeRun.entry.hasPreparedRun = true
         if staged[activeRun.due] == nil { addTimer(at: activeRun.due, .release) }
         staged[activeRun.due, default: []].append(activeRun)
     }

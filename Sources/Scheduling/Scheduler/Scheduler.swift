@@ -59,13 +59,15 @@ public actor Scheduler: Service {
         /// milliseconds; zero decides each occurrence when it falls due.
         ///
         /// The run waits with status `scheduled` and its job starts when the occurrence is due:
-        /// never earlier. At the due time the scheduler decides again what it decided early:
-        /// pausing, disabling or removing the schedule in the meantime still skips or cancels the
-        /// occurrence, replacing it applies the new definition, a run triggered by hand meets the
+        /// never earlier. Until then it does not count against the overlap policy, and the
+        /// schedule's cursor stays before it. At the due time the scheduler decides again what it
+        /// decided early: pausing, disabling or removing the schedule in the meantime still skips
+        /// or cancels the occurrence, replacing it applies the new definition (whose occurrences
+        /// before this one are handled as without a lead time), a run triggered by hand meets the
         /// overlap policy, and a process that stood still past the catch-up grace leaves it to the
         /// catch-up policy. A graceful shutdown begins once the prepared occurrences have started,
         /// at most the lead time after it is requested. An occurrence is prepared ahead only when
-        /// none of its schedule's runs is active.
+        /// none of its schedule's runs is active or prepared.
         public var leadTime: Duration
 
         /// Creates a configuration.
@@ -101,6 +103,10 @@ public actor Scheduler: Service {
         var isPaused: Bool
         /// Whether the scheduler runs this entry; false once its schedule is removed.
         var isInstalled = false
+        /// Whether a run of it is prepared ahead and not due yet (see ``Configuration/leadTime``);
+        /// there is at most one. Until due it is not among the active runs: the overlap policy
+        /// counts it from then on, as without a lead time.
+        var hasPreparedRun = false
         /// Changes whenever the entry is redefined or removed, so that its older due timers lapse.
         var generation: Int
         /// Runs admitted (ready, executing or waiting for a retry), oldest first.
@@ -381,8 +387,10 @@ public actor Scheduler: Service {
     public func nextOccurrences(of name: String, count: Int) async throws -> [Date] {
         try await loadIfNeeded()
         guard let entry = entries[name] else { throw SchedulingError.scheduleNotFound(name) }
-        let prepared = staged.values.joined().filter { $0.entry === entry }.map(\.record.occurrence).sorted()
-        return Array((prepared + entry.schedule.nextOccurrences(after: entry.cursor, count: count)).prefix(count))
+        // A prepared occurrence moves the cursor when it is due, so the trigger lists it too.
+        let prepared = staged.values.joined().filter { $0.entry === entry }.map(\.record.occurrence)
+        let upcoming = Set(prepared + entry.schedule.nextOccurrences(after: entry.cursor, count: count))
+        return Array(upcoming.sorted().prefix(count))
     }
 
     /// Runs from the store, newest occurrence first.

@@ -258,6 +258,49 @@ struct SchedulerLeadTimeTests {
         #expect(try await Self.replaced(by: otherTimes, leadTime: .zero) == ["stamp 60.00"])
     }
 
+    /// The occurrences run and skipped, by their offset in seconds from the first prepared
+    /// occurrence's due time, when a minutely schedule is replaced 50 ms before that occurrence by
+    /// one every ten seconds: the new definition has occurrences between the schedule's cursor
+    /// and the prepared one.
+    static func replacedByDenser(
+        overlap: OverlapPolicy, leadTime: Duration
+    ) async throws -> (ran: [String], skipped: [String]) {
+        // Each job takes 15 seconds, so that the overlap policy has something to decide.
+        let (driver, store) = Fixture.scheduler(jobs: Self.jobs(Starts(), seconds: 15), leadTime: leadTime)
+        try await driver.run { driver in
+            try await driver.scheduler.add(Self.minutely())
+            try await driver.advance(to: Self.due.addingTimeInterval(-0.05))
+            try await driver.scheduler.replace(
+                Schedule("minutely", job: JobReference("stamp"), trigger: .cron("*/10 * * * * *"), overlap: overlap))
+            try await driver.advance(to: Self.due.addingTimeInterval(30))
+        }
+        func offset(_ instant: Date) -> Int { Int(instant.timeIntervalSince(Self.due)) }
+        return (
+            try await Fixture.allRuns(store).map { "\(offset($0.occurrence)) \($0.status)" },
+            try await Fixture.allSkips(store).map { "\(offset($0.occurrence)) \($0.reason.rawValue)" }
+        )
+    }
+
+    @Test(
+        "a schedule replaced by one with occurrences before the prepared one runs and skips them as without a lead time",
+        arguments: [OverlapPolicy.allowAll(maximum: 10), .skip, .bufferOne, .cancelOther]
+    )
+    func replacedByDenserWhilePrepared(overlap: OverlapPolicy) async throws {
+        let withLead = try await Self.replacedByDenser(overlap: overlap, leadTime: .milliseconds(100))
+        let withoutLead = try await Self.replacedByDenser(overlap: overlap, leadTime: .zero)
+        if overlap == .allowAll(maximum: 10) {
+            // The five occurrences before the prepared one are late by less than the grace: on time.
+            #expect(
+                withoutLead.ran.map { $0.split(separator: " ")[0] } == [
+                    "-50", "-40", "-30", "-20", "-10", "0", "10", "20", "30",
+                ])
+        }
+        // A prepared occurrence that the overlap policy skips also has its run, ended as skipped.
+        let overlapSkipped = withLead.skipped.filter { $0.hasSuffix(" overlap") }.map { $0.split(separator: " ")[0] }
+        #expect(withLead.ran.filter { !overlapSkipped.contains($0.split(separator: " ")[0]) } == withoutLead.ran)
+        #expect(withLead.skipped == withoutLead.skipped)
+    }
+
     /// The order in which three schedules due at one instant start when two long manual runs
     /// took two of the three slots 50 ms before it.
     static func startOrder(leadTime: Duration) async throws -> [String] {
