@@ -30,7 +30,8 @@ public struct OverlapPolicy: Sendable, Hashable, Codable, CustomStringConvertibl
     public static func bufferAll(maximum: Int) -> OverlapPolicy {
         OverlapPolicy(base: .bufferAll(maximum: max(1, maximum)))
     }
-    /// Cancel the active run (recorded as cancelled) and start the new occurrence.
+    /// Cancel the active run (recorded as cancelled) and start the new occurrence once it has
+    /// stopped; an occurrence still waiting for that is superseded by a newer one.
     public static let cancelOther = OverlapPolicy(base: .cancelOther)
     /// Run side by side, at most `maximum` runs of the schedule at once; skip beyond.
     public static func allowAll(maximum: Int) -> OverlapPolicy {

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+import DequeModule
 import Foundation
 import HeapModule
 import Logging
@@ -326,6 +327,8 @@ extension Scheduler {
         case .cancelOther:
             let message = "replaced by the occurrence at \(Timestamp.string(from: instant))"
             for id in entry.activeRuns where id != own { cancelRun(id, now: now, message: message) }
+            // The newest occurrence wins: one that waited for the active runs to stop is superseded.
+            for id in entry.buffered where id != own { finish(id, status: .cancelled, now: now, message: message) }
             // The new run starts when the cancelled ones have stopped.
             return entry.activeRuns.count(where: { $0 != own }) >= overlap.concurrentRuns ? .buffer : .ready
         case .bufferOne, .bufferAll:

@@ -160,8 +160,14 @@ extension Scheduler {
     }
 
     /// Tells an executing attempt to stop.
+    ///
+    /// An attempt without a cancel signal runs to its end unless the scheduler shuts down (which
+    /// cancels every attempt's task): its run's definition, the one it was admitted under, has no
+    /// timeout, deadline or `cancelOther`. That is a run of a schedule replaced since, which a new
+    /// definition's `cancelOther` leaves to finish under the old one.
     func stopAttempt(_ id: UUID, reason: CancelReason) {
         guard let run = active[id], run.executingAttempt != nil else { return }
+        guard run.signal != nil || reason == .shutdown else { return }
         if run.cancelReason == nil { run.cancelReason = reason }
         if stopping.insert(id).inserted { setActivity { $0.stoppingAttempts += 1 } }
         run.signal?.ring()

@@ -302,7 +302,8 @@ public actor Scheduler: Service {
     }
 
     /// Replaces a schedule with a new definition of the same name, keeping its cursor and paused
-    /// state; runs in flight finish under the old definition.
+    /// state; runs in flight finish under the old definition (a new `cancelOther` overlap policy
+    /// does not stop them: the next occurrence waits for them).
     ///
     /// - Throws: ``SchedulingError/Code/scheduleNotFound``, ``SchedulingError/Code/jobNotFound``, or a store error.
     public func replace(_ schedule: Schedule) async throws {

@@ -33,8 +33,26 @@ struct SchedulerInvariantTests {
         CatchUpPolicy(mode: .earliest, grace: .seconds(300)),
     ]
 
+    /// A definition of a schedule, and the cursor from which it took over.
+    struct Definition {
+        var schedule: Schedule
+        var from: Date
+    }
+
+    static func randomSchedule(_ name: String, using random: inout SeededGenerator) throws -> Schedule {
+        try Schedule(
+            name,
+            job: JobReference("work", parameters: ["slow": .number(Double(Int.random(in: 0...1, using: &random)))]),
+            trigger: Self.triggers.randomElement(using: &random)!,
+            catchUp: Self.catchUps.randomElement(using: &random)!,
+            overlap: Self.overlaps.randomElement(using: &random)!,
+            retry: .retries(Int.random(in: 0...2, using: &random), backoff: .seconds(300)),
+            timeout: Bool.random(using: &random) ? .seconds(3600) : nil
+        )
+    }
+
     @Test(
-        "random adds, removals, pauses, triggers, clock jumps and store outages never run an occurrence twice or lose one",
+        "random adds, replacements, removals, pauses, triggers, clock jumps and store outages never run an occurrence twice or lose one",
         arguments: [1, 2, 3, 4] as [UInt64]
     )
     func randomOperations(seed: UInt64) async throws {
@@ -58,7 +76,8 @@ struct SchedulerInvariantTests {
         let (added, removed, manualRuns, finalNow) = try await driver.run { driver in
             let scheduler = driver.scheduler
             var random = SeededGenerator(seed: seed)
-            var added: [String: Date] = [:]
+            // Each schedule's definitions, with the cursor from which each one took over.
+            var added: [String: [Definition]] = [:]
             var removed = Set<String>()
             var manualRuns = 0
             var counter = 0
@@ -67,19 +86,14 @@ struct SchedulerInvariantTests {
                 switch Int.random(in: 0..<100, using: &random) {
                 case 0..<25 where live.count < 12:
                     counter += 1
-                    let name = "s\(counter)"
-                    let schedule = try Schedule(
-                        name,
-                        job: JobReference(
-                            "work", parameters: ["slow": .number(Double(Int.random(in: 0...1, using: &random)))]),
-                        trigger: Self.triggers.randomElement(using: &random)!,
-                        catchUp: Self.catchUps.randomElement(using: &random)!,
-                        overlap: Self.overlaps.randomElement(using: &random)!,
-                        retry: .retries(Int.random(in: 0...2, using: &random), backoff: .seconds(300)),
-                        timeout: Bool.random(using: &random) ? .seconds(3600) : nil
-                    )
+                    let schedule = try Self.randomSchedule("s\(counter)", using: &random)
                     try await scheduler.add(schedule)
-                    added[name] = driver.clock.now
+                    added[schedule.name] = [Definition(schedule: schedule, from: driver.clock.now)]
+                case 65..<72 where !live.isEmpty:
+                    let schedule = try Self.randomSchedule(live.randomElement(using: &random)!, using: &random)
+                    let cursor = try await scheduler.schedules().first { $0.schedule.name == schedule.name }?.cursor
+                    try await scheduler.replace(schedule)
+                    added[schedule.name, default: []].append(Definition(schedule: schedule, from: try #require(cursor)))
                 case 25..<30 where !live.isEmpty:
                     let name = live.randomElement(using: &random)!
                     try await scheduler.remove(name)
@@ -129,12 +143,17 @@ struct SchedulerInvariantTests {
         #expect(scheduled.count == Set(scheduled).count)
         // Every due occurrence of a schedule that stayed ran or has a skip record with a reason.
         let stored = try await store.schedules()
-        for (name, addedAt) in added where !removed.contains(name) {
+        for (name, definitions) in added where !removed.contains(name) {
             let entry = try #require(stored.first { $0.schedule.name == name })
             let cursor = try #require(entry.cursor)
             let ranAt = Set(runs.filter { $0.schedule == name && $0.origin != .manual }.map(\.occurrence))
             let ledger = skips.filter { $0.schedule == name }
-            let due = entry.schedule.nextOccurrences(after: addedAt, count: 10_000).filter { $0 <= cursor }
+            // Each definition's occurrences after the cursor it took over from, up to the next one's.
+            var due: [Date] = []
+            for (index, definition) in definitions.enumerated() {
+                let until = index + 1 < definitions.count ? min(definitions[index + 1].from, cursor) : cursor
+                due += definition.schedule.nextOccurrences(after: definition.from, count: 10_000).filter { $0 <= until }
+            }
             for occurrence in due {
                 let skipped = ledger.contains { skip in
                     skip.occurrence == occurrence

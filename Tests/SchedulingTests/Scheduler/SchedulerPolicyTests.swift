@@ -118,6 +118,30 @@ struct SchedulerPolicyTests {
         #expect(runs.dropLast().allSatisfy { $0.status == .cancelled })
     }
 
+    @Test("a run in flight when its schedule is replaced with cancelOther finishes; the newest occurrence waits for it")
+    func replacedWithCancelOther() async throws {
+        var jobs = JobRegistry()
+        jobs.register("slow") { context in
+            try await context.clock.sleep(until: context.clock.now.addingTimeInterval(150))
+        }
+        let (driver, store) = Fixture.scheduler(jobs: jobs)
+        try await driver.run { driver in
+            try await driver.scheduler.add(Schedule("minutely", job: JobReference("slow"), trigger: .cron("* * * * *")))
+            try await driver.advance(by: .seconds(90))
+            try await driver.scheduler.replace(
+                Schedule("minutely", job: JobReference("slow"), trigger: .cron("* * * * *"), overlap: .cancelOther))
+            try await driver.advance(by: .seconds(140))
+        }
+        let runs = try await Fixture.allRuns(store)
+        // The first run finishes at 210 s under its old definition. The occurrence due at 120 s
+        // waits for it until the one due at 180 s supersedes it; that one starts at 210 s, and the
+        // shutdown at 230 s cancels it after the grace period.
+        #expect(runs.map(\.status) == [.succeeded, .cancelled, .cancelled])
+        #expect(runs.first?.finished == Self.start.addingTimeInterval(210))
+        #expect(runs.map { $0.attempts.first?.started.timeIntervalSince(Self.start) } == [60, nil, 210])
+        #expect(try await Fixture.allSkips(store).isEmpty)
+    }
+
     @Test("overlap allowAll runs side by side up to its maximum")
     func overlapAllowAll() async throws {
         let (runs, skips, peak) = try await Self.overlap(.allowAll(maximum: 2))
