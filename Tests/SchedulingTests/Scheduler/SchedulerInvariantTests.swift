@@ -52,7 +52,7 @@ struct SchedulerInvariantTests {
     }
 
     @Test(
-        "random adds, replacements, removals, pauses, triggers, clock jumps and store outages never run an occurrence twice or lose one",
+        "random adds, replacements, removals, pauses, disables, triggers, clock jumps and store outages never run an occurrence twice or lose one",
         arguments: [1, 2, 3, 4] as [UInt64]
     )
     func randomOperations(seed: UInt64) async throws {
@@ -89,6 +89,10 @@ struct SchedulerInvariantTests {
                     let schedule = try Self.randomSchedule("s\(counter)", using: &random)
                     try await scheduler.add(schedule)
                     added[schedule.name] = [Definition(schedule: schedule, from: driver.clock.now)]
+                case 72..<76 where !live.isEmpty:
+                    try await scheduler.disable(live.randomElement(using: &random)!)
+                case 76..<82 where !live.isEmpty:
+                    try await scheduler.enable(live.randomElement(using: &random)!)
                 case 65..<72 where !live.isEmpty:
                     let schedule = try Self.randomSchedule(live.randomElement(using: &random)!, using: &random)
                     let cursor = try await scheduler.schedules().first { $0.schedule.name == schedule.name }?.cursor
