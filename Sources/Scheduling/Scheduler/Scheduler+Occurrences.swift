@@ -326,9 +326,10 @@ extension Scheduler {
             return .buffer
         case .cancelOther:
             let message = "replaced by the occurrence at \(Timestamp.string(from: instant))"
-            for id in entry.activeRuns where id != own { cancelRun(id, now: now, message: message) }
-            // The newest occurrence wins: one that waited for the active runs to stop is superseded.
+            // The newest occurrence wins: one that waited for the active runs to stop is superseded,
+            // first, so that an active run that ends at once does not let it start.
             for id in entry.buffered where id != own { finish(id, status: .cancelled, now: now, message: message) }
+            for id in entry.activeRuns where id != own { cancelRun(id, now: now, message: message) }
             // The new run starts when the cancelled ones have stopped.
             return entry.activeRuns.count(where: { $0 != own }) >= overlap.concurrentRuns ? .buffer : .ready
         case .bufferOne, .bufferAll:
