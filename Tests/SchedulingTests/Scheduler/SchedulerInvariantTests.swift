@@ -89,15 +89,6 @@ struct SchedulerInvariantTests {
                     let schedule = try Self.randomSchedule("s\(counter)", using: &random)
                     try await scheduler.add(schedule)
                     added[schedule.name] = [Definition(schedule: schedule, from: driver.clock.now)]
-                case 72..<76 where !live.isEmpty:
-                    try await scheduler.disable(live.randomElement(using: &random)!)
-                case 76..<82 where !live.isEmpty:
-                    try await scheduler.enable(live.randomElement(using: &random)!)
-                case 65..<72 where !live.isEmpty:
-                    let schedule = try Self.randomSchedule(live.randomElement(using: &random)!, using: &random)
-                    let cursor = try await scheduler.schedules().first { $0.schedule.name == schedule.name }?.cursor
-                    try await scheduler.replace(schedule)
-                    added[schedule.name, default: []].append(Definition(schedule: schedule, from: try #require(cursor)))
                 case 25..<30 where !live.isEmpty:
                     let name = live.randomElement(using: &random)!
                     try await scheduler.remove(name)
@@ -118,6 +109,15 @@ struct SchedulerInvariantTests {
                     // The wall clock steps forward (a suspended laptop) or back (time synchronisation).
                     let step = Double(Int.random(in: -7200...(3 * 86_400), using: &random))
                     try await driver.jump(to: driver.clock.now.addingTimeInterval(step))
+                case 65..<72 where !live.isEmpty:
+                    let schedule = try Self.randomSchedule(live.randomElement(using: &random)!, using: &random)
+                    let cursor = try await scheduler.schedules().first { $0.schedule.name == schedule.name }?.cursor
+                    try await scheduler.replace(schedule)
+                    added[schedule.name, default: []].append(Definition(schedule: schedule, from: try #require(cursor)))
+                case 72..<76 where !live.isEmpty:
+                    try await scheduler.disable(live.randomElement(using: &random)!)
+                case 76..<82 where !live.isEmpty:
+                    try await scheduler.enable(live.randomElement(using: &random)!)
                 default:
                     var target = driver.clock.now.addingTimeInterval(
                         Double(Int.random(in: 60...(6 * 3600), using: &random)))
