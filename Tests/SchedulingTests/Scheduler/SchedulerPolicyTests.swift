@@ -142,6 +142,31 @@ struct SchedulerPolicyTests {
         #expect(try await Fixture.allSkips(store).isEmpty)
     }
 
+    @Test("under cancelOther a new occurrence supersedes waiting ones before a run it cancels ends and lets one start")
+    func cancelOtherSupersedesWaitingFirst() async throws {
+        var jobs = JobRegistry()
+        jobs.register("flaky") { context in if context.attempt == 1 { throw JobFailure() } }
+        let (driver, store) = Fixture.scheduler(jobs: jobs)
+        try await driver.run { driver in
+            try await driver.scheduler.add(
+                Schedule(
+                    "minutely", job: JobReference("flaky"), trigger: .cron("* * * * *"),
+                    catchUp: CatchUpPolicy(mode: .all(maximum: 5), grace: .seconds(10)), overlap: .cancelOther,
+                    retry: .retries(1, backoff: .seconds(600))))
+            // Three occurrences missed: the first caught up fails and waits for its retry, the other
+            // two wait behind it. The occurrence at 4 minutes cancels the one waiting for a retry.
+            try await driver.jump(to: Self.start.addingTimeInterval(210))
+            try await driver.advance(to: Self.start.addingTimeInterval(250))
+        }
+        let runs = try await Fixture.allRuns(store)
+        func minute(_ run: JobRun) -> Int { Int(run.occurrence.timeIntervalSince(Self.start) / 60) }
+        // The two waiting are superseded without starting; the newest starts at once.
+        #expect(runs.map(minute) == [1, 2, 3, 4])
+        #expect(
+            runs.filter { [2, 3].contains(minute($0)) }.allSatisfy { $0.status == .cancelled && $0.attempts.isEmpty })
+        #expect(runs.last?.attempts.first?.started == Self.start.addingTimeInterval(240))
+    }
+
     @Test("overlap allowAll runs side by side up to its maximum")
     func overlapAllowAll() async throws {
         let (runs, skips, peak) = try await Self.overlap(.allowAll(maximum: 2))
