@@ -145,6 +145,10 @@ struct SchedulerInvariantTests {
             "\($0.schedule) \($0.occurrence.timeIntervalSince1970)"
         }
         #expect(scheduled.count == Set(scheduled).count)
+        // No job starts before its occurrence (the triggers have no jitter), prepared ahead or not.
+        let early = runs.filter { run in run.origin != .manual && run.attempts.contains { $0.started < run.occurrence }
+        }
+        #expect(early.isEmpty, "\(early.count) runs started early")
         // Every due occurrence of a schedule that stayed ran or has a skip record with a reason.
         let stored = try await store.schedules()
         for (name, definitions) in added where !removed.contains(name) {
