@@ -78,7 +78,7 @@
 
         /// A logger writing one line per message to standard error, at the chosen level.
         package func logger(label: String = "scheduler") -> Logger {
-            var logger = Logger(label: label) { StreamLogHandler.standardError(label: $0) }
+            var logger = Logger(label: label) { DaemonLogHandler(label: $0) }
             logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
             return logger
         }
