@@ -19,8 +19,11 @@
     package struct DaemonLogHandler: LogHandler {
         /// The logger's label, written after the level.
         package let label: String
+        /// The lowest level written.
         package var logLevel: Logger.Level = .info
+        /// Metadata on every line of the logger.
         package var metadata: Logger.Metadata = [:]
+        /// Metadata computed for each line, such as a task's context.
         package var metadataProvider: Logger.MetadataProvider?
 
         /// Creates a handler for a logger's label.
@@ -29,11 +32,13 @@
             self.metadataProvider = metadataProvider
         }
 
+        /// One entry of the logger's metadata.
         package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
             get { metadata[key] }
             set { metadata[key] = newValue }
         }
 
+        /// Writes the event's line.
         package func log(event: LogEvent) {
             // One write per line, so that lines of concurrent tasks do not interleave.
             FileHandle.standardError.write(Data(line(for: event, at: Date(), in: .current).utf8))
