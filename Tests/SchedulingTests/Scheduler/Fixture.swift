@@ -73,6 +73,15 @@ enum Fixture {
     }
 }
 
+extension JobRegistry {
+    /// Registers a job that sleeps on the clock for `seconds`, then succeeds.
+    mutating func registerSleeping(_ name: String, seconds: TimeInterval) {
+        register(name) { context in
+            try await context.clock.sleep(until: context.clock.now.addingTimeInterval(seconds))
+        }
+    }
+}
+
 /// Counts calls, for jobs in tests.
 final class Counter: Sendable {
     private let value = Mutex(0)

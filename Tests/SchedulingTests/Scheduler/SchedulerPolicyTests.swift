@@ -121,9 +121,7 @@ struct SchedulerPolicyTests {
     @Test("a run in flight when its schedule is replaced with cancelOther finishes; the newest occurrence waits for it")
     func replacedWithCancelOther() async throws {
         var jobs = JobRegistry()
-        jobs.register("slow") { context in
-            try await context.clock.sleep(until: context.clock.now.addingTimeInterval(150))
-        }
+        jobs.registerSleeping("slow", seconds: 150)
         let (driver, store) = Fixture.scheduler(jobs: jobs)
         try await driver.run { driver in
             try await driver.scheduler.add(Schedule("minutely", job: JobReference("slow"), trigger: .cron("* * * * *")))
@@ -202,9 +200,7 @@ struct SchedulerPolicyTests {
     /// A registry whose job "stuck" sleeps on the clock for `seconds`, longer than its timeout.
     static func stuckJob(sleeping seconds: TimeInterval) -> JobRegistry {
         var jobs = JobRegistry()
-        jobs.register("stuck") { context in
-            try await context.clock.sleep(until: context.clock.now.addingTimeInterval(seconds))
-        }
+        jobs.registerSleeping("stuck", seconds: seconds)
         return jobs
     }
 
@@ -318,9 +314,7 @@ struct SchedulerPolicyTests {
     @Test("run-then-wait starts again a delay after each run finishes")
     func runThenWait() async throws {
         var jobs = JobRegistry()
-        jobs.register("work") { context in
-            try await context.clock.sleep(until: context.clock.now.addingTimeInterval(600))
-        }
+        jobs.registerSleeping("work", seconds: 600)
         let (driver, store) = Fixture.scheduler(jobs: jobs)
         try await driver.run { driver in
             try await driver.scheduler.add(
@@ -349,12 +343,8 @@ struct SchedulerPolicyTests {
     @Test("graceful shutdown lets attempts finish within the grace period, cancels the rest, and records it all")
     func shutdown() async throws {
         var jobs = JobRegistry()
-        jobs.register("short") { context in
-            try await context.clock.sleep(until: context.clock.now.addingTimeInterval(30))
-        }
-        jobs.register("long") { context in
-            try await context.clock.sleep(until: context.clock.now.addingTimeInterval(3600))
-        }
+        jobs.registerSleeping("short", seconds: 30)
+        jobs.registerSleeping("long", seconds: 3600)
         let (driver, store) = Fixture.scheduler(jobs: jobs)
         try await driver.run { driver in
             let once = Trigger.once(at: Self.start.addingTimeInterval(60))
