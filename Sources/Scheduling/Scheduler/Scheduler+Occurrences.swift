@@ -291,8 +291,8 @@ extension Scheduler {
             created: now
         )
         let activeRun = makeActiveRun(run, of: entry)
-        pendingWrites.record(activeRun)
         if admission == .buffer {
+            pendingWrites.record(activeRun)
             active[run.id] = activeRun
             entry.buffered.append(run.id)
             emit(.fired, run: run, now: now, message: "waiting behind the active run")
@@ -353,6 +353,10 @@ extension Scheduler {
 
     /// Makes a claimed run active: ready to start, or staged until it is due when it was claimed
     /// ahead (see ``Configuration/leadTime``).
+    ///
+    /// A staged run is not written yet: until it is due its claim stands for it, and the store
+    /// turns a claim left without a run into an interrupted run when the instance stops. Its
+    /// record is written when it starts, or ends without starting.
     func admitClaimed(_ activeRun: ActiveRun, now: Date) {
         let run = activeRun.record
         let entry = activeRun.entry
@@ -362,6 +366,7 @@ extension Scheduler {
             stage(activeRun)
             return
         }
+        pendingWrites.record(activeRun)
         entry.activeRuns.append(run.id)
         makeReady(activeRun, now: now)
     }

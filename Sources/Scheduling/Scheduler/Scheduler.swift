@@ -54,12 +54,12 @@ public actor Scheduler: Service {
         /// (see ``Scheduler/synchronize()``); nil, the default, never. A daemon whose store the
         /// `scheduler` command line or other instances change sets it, typically to one second.
         public var storePollInterval: Duration?
-        /// How long before an occurrence falls due the scheduler claims it and records its run,
+        /// How long before an occurrence falls due the scheduler claims it and prepares its run,
         /// so that its job starts on time even when many fall due at once. Default 100
         /// milliseconds; zero decides each occurrence when it falls due.
         ///
-        /// The run waits with status `scheduled` and its job starts when the occurrence is due:
-        /// never earlier. Until then it does not count against the overlap policy, and the
+        /// The run is written to the store, and its job starts, when the occurrence is due: never
+        /// earlier. Until then the claim stands for it. Until then it does not count against the overlap policy, and the
         /// schedule's cursor stays before it. At the due time the scheduler decides again what it
         /// decided early: pausing, disabling or removing the schedule in the meantime still skips
         /// or cancels the occurrence, replacing it applies the new definition (whose occurrences

@@ -101,8 +101,8 @@ struct SchedulerStoreFailureTests {
             try await driver.advance(to: Fixture.date("2026-01-01T00:01:20Z"))
             #expect(executed.count == 0, "started an attempt whose run was not recorded")
             outage.end()
-            // First written when the occurrence is prepared, at 00:00:59.9 (the lead time), then
-            // tried again at 00:01:00.9, :02.9, :06.9, :14.9 and :30.9 (1, 2, 4, 8, 16 seconds).
+            // First written when the occurrence is due, at 00:01:00 (prepared ahead, it is not
+            // written before), then tried again at 00:01:01, :03, :07, :15 and :31 (1, 2, 4, 8, 16 seconds).
             try await driver.advance(to: Fixture.date("2026-01-01T00:03:30Z"))
         }
         let runs = try await store.runs(matching: RunQuery(schedule: "minutely")).reversed()
@@ -111,7 +111,7 @@ struct SchedulerStoreFailureTests {
                 "2026-01-01T00:01:00Z", "2026-01-01T00:02:00Z", "2026-01-01T00:03:00Z",
             ])
         #expect(runs.allSatisfy { $0.status == .succeeded && $0.attempts.count == 1 })
-        #expect(runs.first?.started == Fixture.date("2026-01-01T00:01:30Z").addingTimeInterval(0.9))
+        #expect(runs.first?.started == Fixture.date("2026-01-01T00:01:31Z"))
         #expect(executed.count == 3)
         #expect(try await store.schedules().first?.cursor == Fixture.date("2026-01-01T00:03:00Z"))
     }
