@@ -55,11 +55,19 @@ public final class InMemoryJobStore: JobStore {
             guard cursor.map({ $0 < occurrence }) ?? true else { return }
             cursor = occurrence
             guard !claims.isEmpty else { return }
-            // Filtered in a local array, which keeps its capacity for the next claims.
-            var remaining = claims
-            claims = []
-            remaining.removeAll { $0.instant <= occurrence && isRecorded($0.instant) }
-            claims = remaining
+            claims.removeAll { $0.instant <= occurrence && $0.isRecorded }
+        }
+
+        /// Notes that a claimed occurrence has its first run or skip entry: its claim is dropped
+        /// once the cursor covers it. The claim keeps the fact, so that the runs and skips stay
+        /// unread until then, and a record dropped from the history does not make it unrecorded.
+        mutating func noteRecorded(_ instant: Date) {
+            guard let index = claims.firstIndex(where: { $0.instant == instant }) else { return }
+            if let cursor, instant <= cursor {
+                claims.remove(at: index)
+            } else {
+                claims[index].isRecorded = true
+            }
         }
 
         /// Records a claim; false when the occurrence was claimed or is at or before the cursor.
@@ -68,12 +76,6 @@ public final class InMemoryJobStore: JobStore {
             guard !claims.contains(where: { $0.instant == claim.instant }) else { return false }
             claims.append(claim)
             return true
-        }
-
-        /// Whether an occurrence has a run or a skip entry. The newest are the likeliest.
-        func isRecorded(_ instant: Date) -> Bool {
-            runs.reversed().contains { $0.run.occurrence == instant }
-                || skips.reversed().contains { $0.occurrence == instant }
         }
 
         var stored: StoredSchedule? {
@@ -87,6 +89,8 @@ public final class InMemoryJobStore: JobStore {
         var instant: Date
         var owner: String
         var token: Int64
+        /// Whether the occurrence has a run or a skip entry.
+        var isRecorded = false
     }
 
     /// A run in a box, so that the runs dictionary holds references: updating a run does not
@@ -125,6 +129,7 @@ public final class InMemoryJobStore: JobStore {
             }
             let stored = StoredRun(run)
             runs[run.id] = stored
+            records[run.schedule, default: Record()].noteRecorded(run.occurrence)
             Self.append(stored, to: &records[run.schedule, default: Record()].runs, keeping: limit, index: &runs)
         }
 
@@ -254,6 +259,7 @@ public final class InMemoryJobStore: JobStore {
         let limit = configuration.skipsPerSchedule
         state.withLock { state in
             for skip in skips {
+                state.records[skip.schedule, default: Record()].noteRecorded(skip.occurrence)
                 state.records[skip.schedule, default: Record()].skips.append(skip)
                 if state.records[skip.schedule]!.skips.count > limit {
                     state.records[skip.schedule]!.skips.removeFirst()
@@ -310,8 +316,7 @@ public final class InMemoryJobStore: JobStore {
             }
             var unrecorded: [JobRun] = []
             for (name, record) in state.records {
-                for claim in record.claims
-                where !state.holdsLease(claim.owner, at: now) && !record.isRecorded(claim.instant) {
+                for claim in record.claims where !state.holdsLease(claim.owner, at: now) && !claim.isRecorded {
                     unrecorded.append(
                         .interruptedClaim(
                             Occurrence(schedule: name, instant: claim.instant), owner: claim.owner,
