@@ -45,7 +45,10 @@ struct PendingWrites {
     /// Hands over the runs; their records are read at the write. A write that fails records them again.
     mutating func takeRuns() -> [Scheduler.ActiveRun] {
         defer { runs.removeAll(keepingCapacity: true) }
-        for run in runs { run.isWritePending = false }
+        for run in runs {
+            run.isWritePending = false
+            run.isWritten = true
+        }
         return runs
     }
 

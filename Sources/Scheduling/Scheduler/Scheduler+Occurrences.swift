@@ -355,8 +355,8 @@ extension Scheduler {
     /// ahead (see ``Configuration/leadTime``).
     ///
     /// A staged run is not written yet: until it is due its claim stands for it, and the store
-    /// turns a claim left without a run into an interrupted run when the instance stops. Its
-    /// record is written when it starts, or ends without starting.
+    /// turns a claim left without a run into an interrupted run when the instance stops. It is
+    /// written when it is due and admitted (see ``release(_:now:)``).
     func admitClaimed(_ activeRun: ActiveRun, now: Date) {
         let run = activeRun.record
         let entry = activeRun.entry
@@ -410,6 +410,7 @@ extension Scheduler {
                 return
             }
             activeRun = makeActiveRun(prepared.record, of: entry)
+            activeRun.isWritten = prepared.isWritten
             active[id] = activeRun
             // The new definition's jitter may put the due time later.
             guard activeRun.due <= now else {
@@ -440,8 +441,10 @@ extension Scheduler {
             of: occurrence, entry: entry, origin: activeRun.record.origin, excluding: id, now: now)
         {
         case .ready:
+            pendingWrites.record(activeRun)
             makeReady(activeRun, now: now)
         case .buffer:
+            pendingWrites.record(activeRun)
             entry.activeRuns.removeAll { $0 == id }
             entry.buffered.append(id)
             emit(.fired, run: activeRun.record, now: now, message: "waiting behind the active run")

@@ -317,13 +317,17 @@ extension Scheduler {
     }
 
     /// Ends a run: records its final status, frees its place, starts what waited behind it.
+    ///
+    /// A run skipped before it was ever written (prepared ahead, then paused, disabled, skipped by
+    /// the overlap or catch-up policy, or by a shutdown) is not written: its skip entry records the
+    /// occurrence, as when it is skipped without being prepared ahead.
     func finish(_ id: UUID, status: JobRun.Status, now: Date, message: String?) {
         guard let run = active.removeValue(forKey: id) else { return }
         run.readyToken = nil
         run.record.status = status
         run.record.finished = now
         if let reason = run.fallbackReason { run.record.fallback = reason }
-        pendingWrites.record(run)
+        if status != .skipped || run.isWritten || run.isWritePending { pendingWrites.record(run) }
         let kind: SchedulerEvent.Kind =
             switch status {
             case .succeeded: .succeeded
