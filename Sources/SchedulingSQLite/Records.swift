@@ -12,7 +12,8 @@
     import Scheduling
 
     /// Conversions between the store's rows and the library's values. Instants are stored as
-    /// seconds since 1970 (REAL), attempts and results as JSON text.
+    /// seconds since 1970 (REAL); attempts, results and schedule definitions as JSON text, whose
+    /// instants are seconds since 1970 too.
     enum Records {
         static let upsertRun = """
             INSERT INTO runs (
@@ -82,12 +83,15 @@
         static func encode(_ value: some Encodable) throws -> String {
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
+            encoder.dateEncodingStrategy = .secondsSince1970
             return String(decoding: try encoder.encode(value), as: UTF8.self)
         }
 
         static func decode<T: Decodable>(_ type: T.Type, from text: String, path: String) throws -> T {
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .secondsSince1970
             do {
-                return try JSONDecoder().decode(type, from: Data(text.utf8))
+                return try decoder.decode(type, from: Data(text.utf8))
             } catch {
                 throw SQLiteStoreError(
                     .invalidRecord,

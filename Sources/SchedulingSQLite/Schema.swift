@@ -9,6 +9,7 @@
 #if SQLite
     import Foundation
     import GRDB
+    import Scheduling
 
     /// The database schema, created and evolved by one migrator, and the checks that keep the store
     /// from touching a file that is not its own.
@@ -90,7 +91,37 @@
             migrator.registerMigration("v2-requested-runs") { db in
                 try db.execute(sql: "CREATE INDEX runs_requested ON runs (created) WHERE \(requested)")
             }
+            migrator.registerMigration("v3-json-instants-since-1970") { db in
+                // Instants inside JSON text were seconds since 2001 (Foundation's default), unlike
+                // the columns' seconds since 1970.
+                try rewriteInstants(of: Schedule.self, in: "schedules", column: "definition", db)
+                try rewriteInstants(of: [JobRun.Attempt].self, in: "runs", column: "attempts", db)
+            }
             return migrator
+        }
+
+        /// Rewrites a JSON column's instants from seconds since 2001 to seconds since 1970, a
+        /// thousand rows at a time. A value that does not decode stays as it is: reading it reports
+        /// the record, as before.
+        private static func rewriteInstants<T: Codable>(
+            of type: T.Type, in table: String, column: String, _ db: Database
+        ) throws {
+            let decoder = JSONDecoder()  // seconds since 2001
+            var last: Int64 = 0
+            while true {
+                let rows = try Row.fetchAll(
+                    db, sql: "SELECT rowid, \(column) FROM \(table) WHERE rowid > ? ORDER BY rowid LIMIT 1000",
+                    arguments: [last])
+                guard let final = rows.last else { return }
+                last = final[0]
+                for row in rows {
+                    let text: String = row[1]
+                    guard let value = try? decoder.decode(T.self, from: Data(text.utf8)) else { continue }
+                    try db.execute(
+                        sql: "UPDATE \(table) SET \(column) = ? WHERE rowid = ?",
+                        arguments: [try Records.encode(value), row[0] as Int64])
+                }
+            }
         }
 
         /// The condition of a claim whose occurrence has a run or a skip entry.

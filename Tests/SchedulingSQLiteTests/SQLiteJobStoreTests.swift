@@ -99,6 +99,46 @@
             }
         }
 
+        @Test("a file from before instants inside JSON were seconds since 1970 keeps every instant when opened")
+        func jsonInstantsMigration() async throws {
+            try await Fixture.withTemporaryFile { path in
+                let occurrence = Fixture.date("2026-01-01T00:00:00Z")
+                let schedule = try Schedule(
+                    "bounded", job: JobReference("job"),
+                    trigger: .every(.seconds(3600), anchor: Fixture.date("2026-01-01T00:30:00Z")),
+                    start: Fixture.date("2026-02-01T00:00:00Z"), end: Fixture.date("2027-01-01T00:00:00Z"))
+                let run = Fixture.finishedRun("bounded", at: occurrence)
+                let store = try SQLiteJobStore(path: path)
+                try await store.saveSchedule(schedule)
+                try await store.saveRun(run)
+                try store.close()
+                // Write the JSON as the schema before v3 did, with Foundation's default dates.
+                let queue = try DatabaseQueue(path: path)
+                try await queue.write { db in
+                    let encoder = JSONEncoder()
+                    try db.execute(
+                        sql: "UPDATE schedules SET definition = ?",
+                        arguments: [String(decoding: try encoder.encode(schedule), as: UTF8.self)])
+                    try db.execute(
+                        sql: "UPDATE runs SET attempts = ?",
+                        arguments: [String(decoding: try encoder.encode(run.attempts), as: UTF8.self)])
+                    try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v3-json-instants-since-1970'")
+                }
+                try queue.close()
+
+                let reopened = try SQLiteJobStore(path: path)
+                #expect(try await reopened.schedules().map(\.schedule) == [schedule])
+                #expect(try await reopened.run(id: run.id) == run)
+                try reopened.close()
+                let stored = try DatabaseQueue(path: path)
+                let started = try await stored.read { db in
+                    try Double.fetchOne(db, sql: "SELECT json_extract(attempts, '$[0].started') FROM runs")
+                }
+                #expect(started == occurrence.timeIntervalSince1970, "the attempt's start is not in seconds since 1970")
+                try stored.close()
+            }
+        }
+
         @Test("refuses a damaged database and leaves it untouched")
         func corruptDatabase() async throws {
             try await Fixture.withTemporaryFile { path in
