@@ -70,6 +70,23 @@ public final class InMemoryJobStore: JobStore {
             }
         }
 
+        /// Appends a new run, notes its occurrence recorded, and drops the oldest finished runs
+        /// beyond the limit from the list and from the store's index.
+        mutating func add(_ stored: StoredRun, keeping limit: Int, index: inout [UUID: StoredRun]) {
+            noteRecorded(stored.run.occurrence)
+            runs.append(stored)
+            var kept = 0
+            while runs.count - kept > limit {
+                let oldest = runs.removeFirst()
+                if oldest.run.status.isFinished {
+                    index[oldest.run.id] = nil
+                } else {
+                    runs.append(oldest)  // still active: keep it, look at the next
+                    kept += 1
+                }
+            }
+        }
+
         /// Records a claim; false when the occurrence was claimed or is at or before the cursor.
         mutating func claim(_ claim: Claim) -> Bool {
             if let cursor, claim.instant <= cursor { return false }
@@ -129,25 +146,7 @@ public final class InMemoryJobStore: JobStore {
             }
             let stored = StoredRun(run)
             runs[run.id] = stored
-            records[run.schedule, default: Record()].noteRecorded(run.occurrence)
-            Self.append(stored, to: &records[run.schedule, default: Record()].runs, keeping: limit, index: &runs)
-        }
-
-        /// Appends a new run to a schedule's list; drops its oldest finished runs beyond the limit.
-        private static func append(
-            _ stored: StoredRun, to list: inout Deque<StoredRun>, keeping limit: Int, index: inout [UUID: StoredRun]
-        ) {
-            list.append(stored)
-            var kept = 0
-            while list.count - kept > limit {
-                let oldest = list.removeFirst()
-                if oldest.run.status.isFinished {
-                    index[oldest.run.id] = nil
-                } else {
-                    list.append(oldest)  // still active: keep it, look at the next
-                    kept += 1
-                }
-            }
+            records[run.schedule, default: Record()].add(stored, keeping: limit, index: &runs)
         }
     }
 
