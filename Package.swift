@@ -60,6 +60,7 @@ let package = Package(
             name: "SchedulingTesting",
             dependencies: [
                 "Scheduling",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ]

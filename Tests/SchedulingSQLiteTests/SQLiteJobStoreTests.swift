@@ -23,6 +23,15 @@
             }
         }
 
+        @Test(
+            "a scheduler on the store under random operations never runs an occurrence twice or loses one",
+            arguments: [1, 2] as [UInt64])
+        func underAScheduler(seed: UInt64) async throws {
+            try await Fixture.withTemporaryFile { path in
+                try await JobStoreConformance.scheduler(seed: seed).run(on: SQLiteJobStore(path: path))
+            }
+        }
+
         @Test("creates its folder and keeps everything across a reopen")
         func reopen() async throws {
             try await Fixture.withTemporaryFile("nested/deeper/state.sqlite") { path in

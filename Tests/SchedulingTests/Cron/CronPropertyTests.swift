@@ -8,6 +8,7 @@
 
 import Foundation
 import Scheduling
+import SchedulingTesting
 import Testing
 
 /// Random expressions, zones and instants against an independent matcher built on Foundation.
@@ -33,9 +34,11 @@ struct CronPropertyTests {
         }
     }
 
-    static func field(_ low: Int, _ high: Int, names: [String] = [], using generator: inout SeededGenerator) -> (
-        String, Set<Int>
-    ) {
+    static func field(_ low: Int, _ high: Int, names: [String] = [], using generator: inout SeededRandomNumberGenerator)
+        -> (
+            String, Set<Int>
+        )
+    {
         func name(_ value: Int) -> String {
             // Names stand for their own value only: SUN is 0, so 7 stays a number.
             value - low < names.count && Bool.random(using: &generator) ? names[value - low] : String(value)
@@ -71,7 +74,7 @@ struct CronPropertyTests {
         return (parts.joined(separator: ","), values)
     }
 
-    static func generate(using generator: inout SeededGenerator) -> Generated {
+    static func generate(using generator: inout SeededRandomNumberGenerator) -> Generated {
         let withSeconds = Int.random(in: 0..<4, using: &generator) == 0
         let seconds = withSeconds ? field(0, 59, using: &generator) : nil
         let minutes = field(0, 59, using: &generator)
@@ -104,7 +107,7 @@ struct CronPropertyTests {
     /// `next(after: t) > t`, the result matches, and no instant in between matches (periodic policy:
     /// every instant whose wall time matches is a fire time).
     @Test func nextIsTheFirstMatchingInstant() throws {
-        var generator = SeededGenerator(seed: 2026)
+        var generator = SeededRandomNumberGenerator(seed: 2026)
         var checked = 0
         for _ in 0..<400 {
             let generated = Self.generate(using: &generator)
@@ -146,7 +149,7 @@ struct CronPropertyTests {
 
     /// Under every policy, fire times strictly increase and `previous` undoes `next`.
     @Test func sequencesIncreaseUnderEveryPolicy() throws {
-        var generator = SeededGenerator(seed: 11)
+        var generator = SeededRandomNumberGenerator(seed: 11)
         let policies: [CronDSTPolicy?] = [
             nil, .fixedTime, .periodic, CronDSTPolicy(gap: .shift, fold: .second),
             CronDSTPolicy(gap: .skip, fold: .first),
@@ -178,7 +181,7 @@ struct CronRobustnessTests {
     ]
 
     @Test func randomAndMutatedStrings() {
-        var generator = SeededGenerator(seed: 99)
+        var generator = SeededRandomNumberGenerator(seed: 99)
         var accepted = 0
         var rejected = 0
         for round in 0..<100_000 {

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
+import SchedulingTesting
 import Testing
 
 @testable import Scheduling
@@ -17,7 +18,7 @@ struct TimeTests {
     @Test func civilDatesMatchFoundation() {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
-        var generator = SeededGenerator(seed: 7)
+        var generator = SeededRandomNumberGenerator(seed: 7)
         for _ in 0..<20_000 {
             let days = Int64.random(in: -100_000...200_000, using: &generator)
             let date = CivilDate(daysSinceEpoch: days)
@@ -47,7 +48,7 @@ struct TimeTests {
     func zoneOffsetsMatchFoundation(_ name: String) throws {
         let zone = try TimeZone.named(name)
         let rules = ZoneRules.rules(for: zone)
-        var generator = SeededGenerator(seed: UInt64(name.utf8.count))
+        var generator = SeededRandomNumberGenerator(seed: UInt64(name.utf8.count))
         for _ in 0..<5_000 {
             let instant = Int64.random(in: 0...4_102_444_800, using: &generator)  // 1970...2100
             let expected = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(instant)))
@@ -68,7 +69,7 @@ struct TimeTests {
     }
 
     @Test func timestampsRoundTrip() throws {
-        var generator = SeededGenerator(seed: 3)
+        var generator = SeededRandomNumberGenerator(seed: 3)
         for _ in 0..<10_000 {
             let seconds = Int64.random(in: -62_135_596_800...253_402_300_799, using: &generator)  // 0001...9999
             let date = Date(timeIntervalSince1970: TimeInterval(seconds))
@@ -87,20 +88,5 @@ struct TimeTests {
     ])
     func badTimestamps(_ text: String) {
         #expect(throws: SchedulingError.self) { try Timestamp.date(from: text) }
-    }
-}
-
-/// A deterministic random number generator (SplitMix64), so failures reproduce.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
