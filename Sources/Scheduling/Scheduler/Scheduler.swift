@@ -59,15 +59,16 @@ public actor Scheduler: Service {
         /// milliseconds; zero decides each occurrence when it falls due.
         ///
         /// The run is written to the store, and its job starts, when the occurrence is due: never
-        /// earlier. Until then the claim stands for it. Until then it does not count against the overlap policy, and the
-        /// schedule's cursor stays before it. At the due time the scheduler decides again what it
-        /// decided early: pausing, disabling or removing the schedule in the meantime still skips
-        /// or cancels the occurrence, replacing it applies the new definition (whose occurrences
-        /// before this one are handled as without a lead time), a run triggered by hand meets the
-        /// overlap policy, and a process that stood still past the catch-up grace leaves it to the
-        /// catch-up policy. A graceful shutdown begins once the prepared occurrences have started,
-        /// at most the lead time after it is requested. An occurrence is prepared ahead only when
-        /// none of its schedule's runs is active or prepared.
+        /// earlier. Until then the claim stands for it, the run does not count against the overlap
+        /// policy, and the schedule's cursor stays before it. At the due time the scheduler decides
+        /// again what it decided early: pausing, disabling or removing the schedule in the meantime
+        /// still skips or cancels the occurrence, replacing it applies the new definition (whose
+        /// occurrences before this one are handled as without a lead time), a run triggered by hand
+        /// meets the overlap policy, and a process that stood still past the catch-up grace leaves
+        /// it to the catch-up policy. The store ends up with the same runs and skip entries as
+        /// without a lead time. A graceful shutdown begins once the prepared occurrences have
+        /// started, at most the lead time after it is requested. An occurrence is prepared ahead
+        /// only when none of its schedule's runs is active or prepared.
         public var leadTime: Duration
 
         /// Creates a configuration.
