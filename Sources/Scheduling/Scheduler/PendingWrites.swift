@@ -28,6 +28,7 @@ struct PendingWrites {
     mutating func record(_ run: Scheduler.ActiveRun) {
         guard !run.isWritePending else { return }
         run.isWritePending = true
+        run.isRecorded = true
         runs.append(run)
     }
 
@@ -45,10 +46,7 @@ struct PendingWrites {
     /// Hands over the runs; their records are read at the write. A write that fails records them again.
     mutating func takeRuns() -> [Scheduler.ActiveRun] {
         defer { runs.removeAll(keepingCapacity: true) }
-        for run in runs {
-            run.isWritePending = false
-            run.isWritten = true
-        }
+        for run in runs { run.isWritePending = false }
         return runs
     }
 

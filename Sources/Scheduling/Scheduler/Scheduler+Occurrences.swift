@@ -410,7 +410,7 @@ extension Scheduler {
                 return
             }
             activeRun = makeActiveRun(prepared.record, of: entry)
-            activeRun.isWritten = prepared.isWritten
+            activeRun.isRecorded = prepared.isRecorded
             active[id] = activeRun
             // The new definition's jitter may put the due time later.
             guard activeRun.due <= now else {

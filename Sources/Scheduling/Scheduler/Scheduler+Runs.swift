@@ -327,7 +327,7 @@ extension Scheduler {
         run.record.status = status
         run.record.finished = now
         if let reason = run.fallbackReason { run.record.fallback = reason }
-        if status != .skipped || run.isWritten || run.isWritePending { pendingWrites.record(run) }
+        if status != .skipped || run.isRecorded { pendingWrites.record(run) }
         let kind: SchedulerEvent.Kind =
             switch status {
             case .succeeded: .succeeded

@@ -148,8 +148,9 @@ public actor Scheduler: Service {
         var fallbackReason: String?
         /// Whether ``PendingWrites`` holds the run for the next flush.
         var isWritePending = false
-        /// Whether the run was handed to the store: a run prepared ahead is not until it is due.
-        var isWritten = false
+        /// Whether the run's record was ever noted for the store (written, or pending in
+        /// ``PendingWrites``); a run prepared ahead is not until it is due.
+        var isRecorded = false
 
         init(record: JobRun, entry: Entry, due: Date, deadline: Date?) {
             self.record = record
