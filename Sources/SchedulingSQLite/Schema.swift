@@ -100,26 +100,31 @@
             return migrator
         }
 
-        /// Rewrites a JSON column's instants from seconds since 2001 to seconds since 1970, a
-        /// thousand rows at a time. A value that does not decode stays as it is: reading it reports
-        /// the record, as before.
+        /// Rewrites a JSON column's instants from seconds since 2001 to seconds since 1970, ten
+        /// thousand rows at a time, through two prepared statements. Empty arrays hold no instant
+        /// and are left alone, and so is a value that does not decode: reading it reports the
+        /// record, as before.
         private static func rewriteInstants<T: Codable>(
             of type: T.Type, in table: String, column: String, _ db: Database
         ) throws {
             let decoder = JSONDecoder()  // seconds since 2001
+            let encoder = Records.encoder()
+            let select = try db.makeStatement(
+                sql: """
+                    SELECT rowid, \(column) FROM \(table) WHERE rowid > ? AND \(column) <> '[]'
+                    ORDER BY rowid LIMIT 10000
+                    """)
+            let update = try db.makeStatement(sql: "UPDATE \(table) SET \(column) = ? WHERE rowid = ?")
             var last: Int64 = 0
             while true {
-                let rows = try Row.fetchAll(
-                    db, sql: "SELECT rowid, \(column) FROM \(table) WHERE rowid > ? ORDER BY rowid LIMIT 1000",
-                    arguments: [last])
+                let rows = try Row.fetchAll(select, arguments: [last])
                 guard let final = rows.last else { return }
                 last = final[0]
                 for row in rows {
                     let text: String = row[1]
                     guard let value = try? decoder.decode(T.self, from: Data(text.utf8)) else { continue }
-                    try db.execute(
-                        sql: "UPDATE \(table) SET \(column) = ? WHERE rowid = ?",
-                        arguments: [try Records.encode(value), row[0] as Int64])
+                    let rewritten = String(decoding: try encoder.encode(value), as: UTF8.self)
+                    try update.execute(arguments: [rewritten, row[0] as Int64])
                 }
             }
         }
