@@ -80,16 +80,11 @@
             seconds.map(Date.init(timeIntervalSince1970:))
         }
 
-        /// The encoder of the store's JSON text: sorted keys, instants in seconds since 1970.
-        static func encoder() -> JSONEncoder {
+        static func encode(_ value: some Encodable) throws -> String {
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
             encoder.dateEncodingStrategy = .secondsSince1970
-            return encoder
-        }
-
-        static func encode(_ value: some Encodable) throws -> String {
-            String(decoding: try encoder().encode(value), as: UTF8.self)
+            return String(decoding: try encoder.encode(value), as: UTF8.self)
         }
 
         static func decode<T: Decodable>(_ type: T.Type, from text: String, path: String) throws -> T {

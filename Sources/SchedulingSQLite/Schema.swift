@@ -9,7 +9,6 @@
 #if SQLite
     import Foundation
     import GRDB
-    import Scheduling
 
     /// The database schema, created and evolved by one migrator, and the checks that keep the store
     /// from touching a file that is not its own.
@@ -91,42 +90,8 @@
             migrator.registerMigration("v2-requested-runs") { db in
                 try db.execute(sql: "CREATE INDEX runs_requested ON runs (created) WHERE \(requested)")
             }
-            migrator.registerMigration("v3-json-instants-since-1970") { db in
-                // Instants inside JSON text were seconds since 2001 (Foundation's default), unlike
-                // the columns' seconds since 1970.
-                try rewriteInstants(of: Schedule.self, in: "schedules", column: "definition", db)
-                try rewriteInstants(of: [JobRun.Attempt].self, in: "runs", column: "attempts", db)
-            }
+            migrator.registerMigration("v3-json-instants-since-1970", migrate: InstantMigration.run)
             return migrator
-        }
-
-        /// Rewrites a JSON column's instants from seconds since 2001 to seconds since 1970, ten
-        /// thousand rows at a time, through two prepared statements. Empty arrays hold no instant
-        /// and are left alone, and so is a value that does not decode: reading it reports the
-        /// record, as before.
-        private static func rewriteInstants<T: Codable>(
-            of type: T.Type, in table: String, column: String, _ db: Database
-        ) throws {
-            let decoder = JSONDecoder()  // seconds since 2001
-            let encoder = Records.encoder()
-            let select = try db.makeStatement(
-                sql: """
-                    SELECT rowid, \(column) FROM \(table) WHERE rowid > ? AND \(column) <> '[]'
-                    ORDER BY rowid LIMIT 10000
-                    """)
-            let update = try db.makeStatement(sql: "UPDATE \(table) SET \(column) = ? WHERE rowid = ?")
-            var last: Int64 = 0
-            while true {
-                let rows = try Row.fetchAll(select, arguments: [last])
-                guard let final = rows.last else { return }
-                last = final[0]
-                for row in rows {
-                    let text: String = row[1]
-                    guard let value = try? decoder.decode(T.self, from: Data(text.utf8)) else { continue }
-                    let rewritten = String(decoding: try encoder.encode(value), as: UTF8.self)
-                    try update.execute(arguments: [rewritten, row[0] as Int64])
-                }
-            }
         }
 
         /// The condition of a claim whose occurrence has a run or a skip entry.

@@ -116,18 +116,26 @@
                     "bounded", job: JobReference("job"),
                     trigger: .every(.seconds(3600), anchor: Fixture.date("2026-01-01T00:30:00Z")),
                     start: Fixture.date("2026-02-01T00:00:00Z"), end: Fixture.date("2027-01-01T00:00:00Z"))
+                let once = try Schedule(
+                    "once", job: JobReference("job", parameters: ["path": .string("/srv/a")]),
+                    trigger: .once(at: Fixture.date("2026-06-01T12:00:00.25Z")))
                 let run = Fixture.finishedRun("bounded", at: occurrence)
                 let store = try SQLiteJobStore(path: path)
                 try await store.saveSchedule(schedule)
+                try await store.saveSchedule(once)
                 try await store.saveRun(run)
                 try store.close()
                 // Write the JSON as the schema before v3 did, with Foundation's default dates.
                 let queue = try DatabaseQueue(path: path)
                 try await queue.write { db in
                     let encoder = JSONEncoder()
-                    try db.execute(
-                        sql: "UPDATE schedules SET definition = ?",
-                        arguments: [String(decoding: try encoder.encode(schedule), as: UTF8.self)])
+                    for definition in [schedule, once] {
+                        try db.execute(
+                            sql: "UPDATE schedules SET definition = ? WHERE name = ?",
+                            arguments: [
+                                String(decoding: try encoder.encode(definition), as: UTF8.self), definition.name,
+                            ])
+                    }
                     try db.execute(
                         sql: "UPDATE runs SET attempts = ?",
                         arguments: [String(decoding: try encoder.encode(run.attempts), as: UTF8.self)])
@@ -136,7 +144,7 @@
                 try queue.close()
 
                 let reopened = try SQLiteJobStore(path: path)
-                #expect(try await reopened.schedules().map(\.schedule) == [schedule])
+                #expect(try await reopened.schedules().map(\.schedule) == [schedule, once])
                 #expect(try await reopened.run(id: run.id) == run)
                 try reopened.close()
                 let stored = try DatabaseQueue(path: path)
