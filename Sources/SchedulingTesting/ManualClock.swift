@@ -13,7 +13,8 @@ import Synchronization
 /// A ``SchedulerClock`` that stands still until a test moves it.
 ///
 /// Sleepers wake when the clock reaches their deadline. Moving the clock does not wait for
-/// anything; to let a scheduler react at each instant, use ``run(_:until:)`` or ``settle(_:)``.
+/// anything; to let a scheduler react at each instant, drive it with a ``SchedulerDriver``
+/// (``SchedulerDriver/advance(to:)``, ``SchedulerDriver/settle()``).
 ///
 /// ```swift
 /// let clock = ManualClock(now: try Timestamp.date(from: "2026-01-01T00:00:00Z"))
