@@ -14,11 +14,13 @@ import Synchronization
 /// a new task.
 ///
 /// The loop hands each pass's attempts over in one ``submit(_:)`` and wakes at most one idle
-/// worker; every worker that takes an attempt while more wait wakes the next idle one. A burst of
-/// short jobs is thus spread over the workers that are awake instead of costing one wake-up per
-/// attempt on the loop, and a burst of long ones still starts every attempt at once. When attempts
-/// wait and no worker is idle, ``hires()`` tells the loop how many workers to add (doubling), and a
-/// worker that finds itself short rings the loop's doorbell.
+/// worker. One wake-up is in flight at a time: a worker woken with an attempt wakes the next idle
+/// one, when more attempts wait, once it runs, and a worker already awake that takes an attempt
+/// wakes one only when none is in flight. A burst of short jobs is thus taken by the workers that
+/// are awake, which come back for the next attempt sooner than a sleeping worker would wake,
+/// instead of costing a wake-up per attempt; a burst of long ones still starts every attempt, one
+/// wake-up after another. When attempts wait and no worker is idle, ``hires()`` tells the loop how
+/// many workers to add (doubling), and a worker that finds itself short rings the loop's doorbell.
 final class AttemptWorkers: Sendable {
     private struct Waiter {
         var id: UInt64
@@ -30,12 +32,16 @@ final class AttemptWorkers: Sendable {
         var idle: [Waiter] = []
         var workers = 0
         var nextID: UInt64 = 0
+        /// Workers woken with an attempt that have not run yet: at most one.
+        var waking = 0
         var isShort = false
         var isClosed = false
 
-        /// Hands the oldest waiting attempt to an idle worker, if both exist.
+        /// Hands the oldest waiting attempt to an idle worker, if both exist and no other wake-up
+        /// is in flight.
         mutating func handOff() -> (CheckedContinuation<Scheduler.Start?, Never>, Scheduler.Start)? {
-            guard !queue.isEmpty, let waiter = idle.popLast() else { return nil }
+            guard waking == 0, !queue.isEmpty, let waiter = idle.popLast() else { return nil }
+            waking += 1
             return (waiter.continuation, queue.removeFirst())
         }
 
@@ -93,10 +99,15 @@ final class AttemptWorkers: Sendable {
             spread()
             return queued
         }
+        // Whether an attempt came in before the worker could wait: then it was not woken.
+        var tookAtOnce = false
         let start = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Scheduler.Start?, Never>) in
                 let immediate: Scheduler.Start?? = state.withLock { state in
-                    if !state.queue.isEmpty { return .some(state.queue.removeFirst()) }
+                    if !state.queue.isEmpty {
+                        tookAtOnce = true
+                        return .some(state.queue.removeFirst())
+                    }
                     if state.isClosed || Task.isCancelled {
                         state.workers -= 1
                         return .some(nil)
@@ -114,15 +125,19 @@ final class AttemptWorkers: Sendable {
             }
             waiter?.continuation.resume(returning: nil)
         }
-        if start != nil { spread() }
+        if start != nil { spread(woken: !tookAtOnce) }
         return start
     }
 
     /// After a worker took an attempt: wakes the next idle worker when more wait, or tells the
     /// loop that workers are short.
-    private func spread() {
+    ///
+    /// - Parameter woken: Whether the worker was woken with the attempt: its wake-up is no longer
+    ///   in flight.
+    private func spread(woken: Bool = false) {
         let (handOff, isShort) = state.withLock { state in
-            (state.handOff(), state.noteShortage(limit: limit))
+            if woken { state.waking -= 1 }
+            return (state.handOff(), state.noteShortage(limit: limit))
         }
         if let (continuation, start) = handOff { continuation.resume(returning: start) }
         if isShort { doorbell.ring() }
