@@ -18,36 +18,40 @@ public struct JobRun: Sendable, Hashable, Codable, Identifiable {
     /// New statuses may be added in any release.
     public struct Status: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
         /// The status's name, as stored and printed.
-        public let rawValue: String
+        public var rawValue: String { Self.names[Int(code)] }
+
+        /// The position of the name in ``names``: statuses compare and hash as one byte.
+        private let code: UInt8
 
         /// Claimed and waiting: for its due time (claimed ahead, see
         /// ``Scheduler/Configuration/leadTime``), behind an active run, or for a free slot.
-        public static let scheduled = Status(name: "scheduled")
+        public static let scheduled = Status(code: 0)
         /// An attempt is executing, or the run waits between attempts.
-        public static let running = Status(name: "running")
+        public static let running = Status(code: 1)
         /// Finished without error (possibly from its fallback; see ``JobRun/fallback``).
-        public static let succeeded = Status(name: "succeeded")
+        public static let succeeded = Status(code: 2)
         /// The last attempt failed and no fallback succeeded.
-        public static let failed = Status(name: "failed")
+        public static let failed = Status(code: 3)
         /// Not run; see the skip ledger for why.
-        public static let skipped = Status(name: "skipped")
+        public static let skipped = Status(code: 4)
         /// Cancelled: by the overlap policy, by an operator, or at shutdown.
-        public static let cancelled = Status(name: "cancelled")
+        public static let cancelled = Status(code: 5)
         /// The last attempt exceeded the timeout.
-        public static let timedOut = Status(name: "timedOut")
+        public static let timedOut = Status(code: 6)
         /// The process running it stopped without finishing it (its lease expired).
-        public static let interrupted = Status(name: "interrupted")
+        public static let interrupted = Status(code: 7)
 
-        private static let names: Set<String> = [
+        /// The names, in the order of the codes above.
+        private static let names = [
             "scheduled", "running", "succeeded", "failed", "skipped", "cancelled", "timedOut", "interrupted",
         ]
 
-        private init(name: String) { rawValue = name }
+        private init(code: UInt8) { self.code = code }
 
         /// Creates a status from its name; nil for an unknown name.
         public init?(rawValue: String) {
-            guard Self.names.contains(rawValue) else { return nil }
-            self.rawValue = rawValue
+            guard let index = Self.names.firstIndex(of: rawValue) else { return nil }
+            code = UInt8(index)
         }
 
         /// Whether the run is over: anything but scheduled and running.
@@ -60,21 +64,27 @@ public struct JobRun: Sendable, Hashable, Codable, Identifiable {
     /// Why a run exists.
     public struct Origin: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
         /// The origin's name.
-        public let rawValue: String
+        public var rawValue: String { Self.names[Int(code)] }
+
+        /// The position of the name in ``names``: origins compare and hash as one byte.
+        private let code: UInt8
 
         /// An occurrence that ran on time (within the catch-up grace).
-        public static let scheduled = Origin(name: "scheduled")
+        public static let scheduled = Origin(code: 0)
         /// A missed occurrence run under the catch-up policy.
-        public static let catchUp = Origin(name: "catchUp")
+        public static let catchUp = Origin(code: 1)
         /// A manual trigger.
-        public static let manual = Origin(name: "manual")
+        public static let manual = Origin(code: 2)
 
-        private init(name: String) { rawValue = name }
+        /// The names, in the order of the codes above.
+        private static let names = ["scheduled", "catchUp", "manual"]
+
+        private init(code: UInt8) { self.code = code }
 
         /// Creates an origin from its name; nil for an unknown name.
         public init?(rawValue: String) {
-            guard ["scheduled", "catchUp", "manual"].contains(rawValue) else { return nil }
-            self.rawValue = rawValue
+            guard let index = Self.names.firstIndex(of: rawValue) else { return nil }
+            code = UInt8(index)
         }
 
         /// The origin's name.

@@ -140,14 +140,23 @@ public final class InMemoryJobStore: JobStore {
 
         /// Inserts or replaces a run; a new one may push the schedule's oldest finished run out.
         mutating func insert(_ run: JobRun, keeping limit: Int) {
-            if let stored = runs[run.id] {
+            // One lookup finds the run's box or inserts a new one.
+            var isNew = false
+            let stored = Self.box(in: &runs[run.id, default: Self.newBox(run, isNew: &isNew)])
+            guard isNew else {
                 stored.run = run
                 return
             }
-            let stored = StoredRun(run)
-            runs[run.id] = stored
             records[run.schedule, default: Record()].add(stored, keeping: limit, index: &runs)
         }
+
+        private static func newBox(_ run: JobRun, isNew: inout Bool) -> StoredRun {
+            isNew = true
+            return StoredRun(run)
+        }
+
+        /// The box a dictionary entry holds, taken in place so that a missing entry is inserted.
+        private static func box(in entry: inout StoredRun) -> StoredRun { entry }
     }
 
     private let configuration: Configuration
