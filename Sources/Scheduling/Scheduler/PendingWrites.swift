@@ -39,8 +39,12 @@ struct PendingWrites {
 
     /// Records that a schedule handled every occurrence up to and including `occurrence`.
     mutating func advanceCursor(of name: String, to occurrence: Date) {
-        if let cursor = cursors[name], cursor >= occurrence { return }
-        cursors[name] = occurrence
+        Self.raise(&cursors[name, default: occurrence], to: occurrence)
+    }
+
+    /// Moves a cursor in place, with the one lookup that found or inserted it.
+    private static func raise(_ cursor: inout Date, to occurrence: Date) {
+        if occurrence > cursor { cursor = occurrence }
     }
 
     /// Hands over the runs; their records are read at the write. A write that fails records them again.

@@ -22,8 +22,9 @@ extension Scheduler {
         /// The entry's next event before the plan moved it on: where to go back to when the
         /// claim fails.
         var previousEvent: Trigger.Event?
-        /// The occurrences to claim and run, in order.
-        var claims: [(instant: Date, origin: JobRun.Origin)] = []
+        /// Where the occurrences to claim and run stand, in order, in the pass's list of claims:
+        /// one list for every plan of the pass instead of one array each.
+        var claims: Range<Int> = 0..<0
         /// The occurrences skipped, with the reason and its detail, recorded once the claim is made.
         var skipped: [(Date, SkipRecord.Reason, String)] = []
         /// The last occurrence handled, run or skipped: the schedule's new cursor.
@@ -52,11 +53,13 @@ extension Scheduler {
         if !canStartAll(due.count) { due.sort { $0.schedule.name < $1.schedule.name } }
         var plans: [FirePlan] = []
         plans.reserveCapacity(due.count)
+        var claims: [(instant: Date, origin: JobRun.Origin)] = []
+        claims.reserveCapacity(due.count)
         var occurrences: [Occurrence] = []
         occurrences.reserveCapacity(due.count)
         for entry in due {
-            let plan = plan(entry, now: now)
-            for claim in plan.claims {
+            let plan = plan(entry, now: now, claims: &claims)
+            for claim in claims[plan.claims] {
                 occurrences.append(Occurrence(schedule: entry.schedule.name, instant: claim.instant))
             }
             plans.append(plan)
@@ -80,7 +83,6 @@ extension Scheduler {
                 refireAt = now.addingTimeInterval(delay)
             }
         }
-        var index = 0
         for plan in plans {
             let entry = plan.entry
             if tokens == nil, !plan.claims.isEmpty {
@@ -103,10 +105,10 @@ extension Scheduler {
                 run.record.origin = .catchUp
                 admitPrepared(run, now: now)
             }
-            for claim in plan.claims {
+            // The tokens are in the order of the claims.
+            for index in plan.claims {
                 let token = tokens.flatMap { index < $0.count ? $0[index] : nil }
-                index += 1
-                admit(claim.instant, of: entry, origin: claim.origin, token: token, now: now)
+                admit(claims[index].instant, of: entry, origin: claims[index].origin, token: token, now: now)
             }
             // Claims come first: a claim at or before the cursor is refused.
             if let last = plan.last { advanceCursor(of: entry, to: last) }
@@ -139,7 +141,12 @@ extension Scheduler {
     /// Walks a due schedule's events up to `now`: decides which run on time, which are caught up
     /// and which are skipped, and moves its next event on. An event due within the lead time is
     /// taken too, to be prepared ahead, when it is the only run of its schedule and would run.
-    private func plan(_ entry: Entry, now: Date) -> FirePlan {
+    ///
+    /// - Parameter claims: The pass's list of occurrences to claim; the plan appends its own and
+    ///   notes where they stand.
+    private func plan(
+        _ entry: Entry, now: Date, claims: inout [(instant: Date, origin: JobRun.Origin)]
+    ) -> FirePlan {
         let schedule = entry.schedule
         let name = schedule.name
         var plan = FirePlan(
@@ -150,6 +157,7 @@ extension Scheduler {
         var missed: [Date] = []
         var skipped: [(Date, SkipRecord.Reason, String)] = []
         var handled = 0
+        let first = claims.count
         let lead = configuration.leadTime.seconds
         while let event = entry.nextEvent, handled < 100_000 {
             let due = event.isSkippedByGap ? event.instant : schedule.dueTime(of: event.instant)
@@ -159,7 +167,7 @@ extension Scheduler {
                 // Once a graceful shutdown is requested nothing more is prepared: it waits only for
                 // what already was.
                 guard
-                    plan.claims.isEmpty, missed.isEmpty, entry.activeRuns.isEmpty, !entry.hasPreparedRun,
+                    claims.count == first, missed.isEmpty, entry.activeRuns.isEmpty, !entry.hasPreparedRun,
                     entry.buffered.isEmpty,
                     !event.isSkippedByGap, schedule.isEnabled, !entry.isPaused, !schedule.trigger.dependsOnCompletion,
                     !shared.shutdownRequested.load(ordering: .relaxed)
@@ -182,7 +190,7 @@ extension Scheduler {
                 skipped.append((event.instant, .paused, "the schedule is paused"))
             } else if now.timeIntervalSince(due) <= policy.grace.seconds {
                 // The caught-up occurrences go before these, below.
-                plan.claims.append((event.instant, .scheduled))
+                claims.append((event.instant, .scheduled))
             } else if due < windowStart {
                 skipped.append(
                     (event.instant, .outsideCatchUpWindow, "missed by more than the catch-up window \(policy.window)"))
@@ -217,9 +225,10 @@ extension Scheduler {
             }
             let claimed = selected.clamped(to: overdue.count..<count)
             if !claimed.isEmpty {
-                plan.claims = claimed.map { (missed[$0 - overdue.count], .catchUp) } + plan.claims
+                claims.insert(contentsOf: claimed.map { (missed[$0 - overdue.count], .catchUp) }, at: first)
             }
         }
+        plan.claims = first..<claims.count
         plan.skipped = skipped
         return plan
     }
@@ -293,7 +302,7 @@ extension Scheduler {
         let activeRun = makeActiveRun(run, of: entry)
         if admission == .buffer {
             pendingWrites.record(activeRun)
-            active[run.id] = activeRun
+            activate(activeRun)
             entry.buffered.append(run.id)
             emit(.fired, run: run, now: now, message: "waiting behind the active run")
         } else {
@@ -361,7 +370,7 @@ extension Scheduler {
         let run = activeRun.record
         let entry = activeRun.entry
         if run.origin == .manual { activeRun.due = now }
-        active[run.id] = activeRun
+        activate(activeRun)
         guard activeRun.due <= now else {
             stage(activeRun)
             return
@@ -382,7 +391,7 @@ extension Scheduler {
     /// - the rest meet the overlap policy, against runs admitted since (a manual trigger).
     func release(_ prepared: ActiveRun, now: Date) {
         let id = prepared.record.id
-        guard active[id] === prepared, prepared.readyToken == nil, prepared.executingAttempt == nil else { return }
+        guard prepared.isActive, prepared.readyToken == nil, prepared.executingAttempt == nil else { return }
         let entry = prepared.entry
         let occurrence = prepared.record.occurrence
         entry.hasPreparedRun = false
@@ -411,7 +420,7 @@ extension Scheduler {
             }
             activeRun = makeActiveRun(prepared.record, of: entry)
             activeRun.isRecorded = prepared.isRecorded
-            active[id] = activeRun
+            activate(activeRun)
             // The new definition's jitter may put the due time later.
             guard activeRun.due <= now else {
                 stage(activeRun)
@@ -454,11 +463,27 @@ extension Scheduler {
         }
     }
 
+    /// Puts a run among the active ones, in place of an earlier object of the same run.
+    func activate(_ activeRun: ActiveRun) {
+        activeRun.isActive = true
+        if let earlier = active.updateValue(activeRun, forKey: activeRun.record.id), earlier !== activeRun {
+            earlier.isActive = false
+        }
+    }
+
     /// Keeps a run claimed ahead until its due time.
     private func stage(_ activeRun: ActiveRun) {
         activeRun.entry.hasPreparedRun = true
-        if staged[activeRun.due] == nil { addTimer(at: activeRun.due, .release) }
-        staged[activeRun.due, default: []].append(activeRun)
+        // The first run staged for an instant sets its timer.
+        if Self.append(activeRun, to: &staged[activeRun.due, default: []]) == 1 {
+            addTimer(at: activeRun.due, .release)
+        }
+    }
+
+    /// Appends a run to a list in place, returning the list's new length.
+    private static func append(_ run: ActiveRun, to list: inout [ActiveRun]) -> Int {
+        list.append(run)
+        return list.count
     }
 
     /// Sets an admitted run's deadline timers, tells the subscribers it fired, and queues it.

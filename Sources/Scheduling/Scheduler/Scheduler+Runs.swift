@@ -185,7 +185,7 @@ extension Scheduler {
             var stopped = 0
             for completion in batch {
                 executing -= 1
-                if stopping.remove(completion.runID) != nil { stopped += 1 }
+                if !stopping.isEmpty, stopping.remove(completion.runID) != nil { stopped += 1 }
                 handle(completion, now: now)
             }
             setActivity {
@@ -323,6 +323,7 @@ extension Scheduler {
     /// occurrence, as when it is skipped without being prepared ahead.
     func finish(_ id: UUID, status: JobRun.Status, now: Date, message: String?) {
         guard let run = active.removeValue(forKey: id) else { return }
+        run.isActive = false
         run.readyToken = nil
         run.record.status = status
         run.record.finished = now

@@ -151,6 +151,9 @@ public actor Scheduler: Service {
         /// Whether the run's record was ever noted for the store (written, or pending in
         /// ``PendingWrites``); a run prepared ahead is not until it is due.
         var isRecorded = false
+        /// Whether the scheduler's active runs hold this object: set when it is put there, cleared
+        /// when it finishes or a new object takes its place.
+        var isActive = false
 
         init(record: JobRun, entry: Entry, due: Date, deadline: Date?) {
             self.record = record
@@ -238,6 +241,7 @@ public actor Scheduler: Service {
     var phase = Phase.idle
     var isLoaded = false
     var entries: [String: Entry] = [:]
+    /// The runs that have not finished; change it through ``activate(_:)`` and ``finish(_:status:now:message:)``.
     var active: [UUID: ActiveRun] = [:]
     var ready = Heap<ReadyItem>()
     /// Runs claimed ahead of their due time, by that time (see ``Configuration/leadTime``).
