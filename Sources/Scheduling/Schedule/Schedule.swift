@@ -62,6 +62,10 @@ public struct Schedule: Sendable, Hashable, Codable, Identifiable {
     /// The definition, shared by every copy (see ``ScheduleStorage``).
     private let storage: ScheduleStorage
 
+    /// Whether the trigger's occurrences depend on when runs finish: ``Trigger/dependsOnCompletion``
+    /// without copying the trigger.
+    var dependsOnCompletion: Bool { storage.dependsOnCompletion }
+
     /// The schedule's name.
     public var id: String { name }
 

@@ -22,6 +22,9 @@ final class ScheduleStorage: Sendable {
     let start: Date?
     let end: Date?
     let policies: Policies
+    /// The trigger's ``Trigger/dependsOnCompletion``, which the scheduler reads at every
+    /// occurrence: kept here, it costs no copy of the trigger.
+    let dependsOnCompletion: Bool
 
     init(
         name: String, job: JobReference, trigger: Trigger, isEnabled: Bool, start: Date?, end: Date?,
@@ -34,6 +37,7 @@ final class ScheduleStorage: Sendable {
         self.start = start
         self.end = end
         self.policies = policies
+        self.dependsOnCompletion = trigger.dependsOnCompletion
     }
 
     /// Whether two definitions are equal, value by value.

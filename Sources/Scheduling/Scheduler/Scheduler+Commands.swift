@@ -110,7 +110,7 @@ extension Scheduler {
     /// Gives an entry a new definition; runs in flight keep the old one.
     private func redefine(_ entry: Entry, as schedule: Schedule) {
         entry.schedule = schedule
-        if !(schedule.trigger.dependsOnCompletion && !entry.activeRuns.isEmpty) {
+        if !(schedule.dependsOnCompletion && !entry.activeRuns.isEmpty) {
             entry.nextEvent = schedule.nextEvent(after: entry.cursor)
         }
         install(entry)

@@ -13,8 +13,14 @@ import Synchronization
 extension Scheduler {
     // MARK: Events
 
-    func emit(_ kind: SchedulerEvent.Kind, run: JobRun, now: Date, attempt: Int? = nil, message: String? = nil) {
+    /// Emits an event about a run. The record and the message are read only when the event is
+    /// observed: most runs' events reach nobody, and copying a record costs.
+    func emit(
+        _ kind: SchedulerEvent.Kind, run: @autoclosure () -> JobRun, now: Date, attempt: Int? = nil,
+        message: @autoclosure () -> String? = nil
+    ) {
         guard isObserved(kind) else { return }
+        let run = run()
         emit(
             SchedulerEvent(
                 kind: kind,
@@ -23,7 +29,7 @@ extension Scheduler {
                 runID: run.id,
                 attempt: attempt,
                 at: now,
-                message: message
+                message: message()
             )
         )
     }

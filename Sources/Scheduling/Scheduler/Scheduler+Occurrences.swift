@@ -169,7 +169,7 @@ extension Scheduler {
                 guard
                     claims.count == first, missed.isEmpty, entry.activeRuns.isEmpty, !entry.hasPreparedRun,
                     entry.buffered.isEmpty,
-                    !event.isSkippedByGap, schedule.isEnabled, !entry.isPaused, !schedule.trigger.dependsOnCompletion,
+                    !event.isSkippedByGap, schedule.isEnabled, !entry.isPaused, !schedule.dependsOnCompletion,
                     !shared.shutdownRequested.load(ordering: .relaxed)
                 else {
                     plan.waitsUntil = due
@@ -180,7 +180,7 @@ extension Scheduler {
             // An occurrence prepared ahead moves the cursor when it is due (see `release`): until
             // then a new definition still sees the occurrences before it.
             if due <= now { plan.last = event.instant }
-            entry.nextEvent = schedule.trigger.dependsOnCompletion ? nil : schedule.nextEvent(after: event.instant)
+            entry.nextEvent = schedule.dependsOnCompletion ? nil : schedule.nextEvent(after: event.instant)
             if event.isSkippedByGap {
                 skipped.append(
                     (event.instant, .dstGap, "its wall-clock time does not exist in \(name)'s zone that day"))

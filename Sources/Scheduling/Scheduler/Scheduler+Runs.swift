@@ -15,11 +15,25 @@ import Synchronization
 extension Scheduler {
     // MARK: Attempts
 
-    /// An attempt about to execute.
+    /// An attempt about to execute. The worker that takes it adds the clock and the logger, the
+    /// same for every attempt, to make its job's context.
     struct Start {
         var job: JobReference
-        var context: JobContext
+        var runID: UUID
+        var schedule: String
+        var occurrence: Date
+        var attempt: Int
+        var isFallback: Bool
+        var fencingToken: Int64?
+        var deadline: Date?
         var signal: Doorbell?
+
+        /// The job's context.
+        func context(clock: any SchedulerClock, logger: Logger) -> JobContext {
+            JobContext(
+                runID: runID, schedule: schedule, occurrence: occurrence, attempt: attempt, isFallback: isFallback,
+                fencingToken: fencingToken, deadline: deadline, clock: clock, logger: logger)
+        }
     }
 
     /// Starts ready runs while the concurrency limit allows, most urgent first.
@@ -54,11 +68,10 @@ extension Scheduler {
         }
         if isObserved(.started) {
             for start in starts {
-                let context = start.context
                 emit(
                     SchedulerEvent(
-                        kind: .started, schedule: context.schedule, occurrence: context.occurrence,
-                        runID: context.runID, attempt: context.attempt, at: now))
+                        kind: .started, schedule: start.schedule, occurrence: start.occurrence,
+                        runID: start.runID, attempt: start.attempt, at: now))
             }
         }
         workers.submit(starts)
@@ -73,6 +86,8 @@ extension Scheduler {
         let executor = self.executor
         let shared = self.shared
         let doorbell = self.doorbell
+        let clock = self.clock
+        let logger = self.logger
         for _ in 0..<count {
             group.addTask {
                 while let start = await workers.next() {
@@ -80,14 +95,14 @@ extension Scheduler {
                     do {
                         outcome = .success(
                             try await Self.execute(
-                                start.job, context: start.context, executor: executor, signal: start.signal)
+                                start.job, context: start.context(clock: clock, logger: logger), executor: executor,
+                                signal: start.signal)
                         )
                     } catch {
                         outcome = .failure(error)
                     }
                     // Handed over without entering the actor: the loop takes finished attempts in batches.
-                    let completion = Completion(
-                        runID: start.context.runID, attempt: start.context.attempt, outcome: outcome)
+                    let completion = Completion(runID: start.runID, attempt: start.attempt, outcome: outcome)
                     shared.completions.withLock { $0.append(completion) }
                     doorbell.ring()
                 }
@@ -113,18 +128,9 @@ extension Scheduler {
         run.signal = signal
         executing += 1
         pendingWrites.record(run)
-        let context = JobContext(
-            runID: id,
-            schedule: run.record.schedule,
-            occurrence: run.record.occurrence,
-            attempt: number,
-            isFallback: isFallback,
-            fencingToken: run.record.fencingToken,
-            deadline: run.deadline,
-            clock: clock,
-            logger: logger
-        )
-        return Start(job: job, context: context, signal: signal)
+        return Start(
+            job: job, runID: id, schedule: run.record.schedule, occurrence: run.record.occurrence, attempt: number,
+            isFallback: isFallback, fencingToken: run.record.fencingToken, deadline: run.deadline, signal: signal)
     }
 
     /// Takes back an attempt that ``beginAttempt(_:now:)`` began but that did not start, and
@@ -343,7 +349,7 @@ extension Scheduler {
         let entry = run.entry
         guard entry.isInstalled else { return }
         entry.activeRuns.removeAll { $0 == id }
-        entry.buffered.removeAll { $0 == id }
+        if !entry.buffered.isEmpty { entry.buffered.removeAll { $0 == id } }
         if phase == .running, entry.activeRuns.count < entry.schedule.overlap.concurrentRuns,
             let next = entry.buffered.popFirst()
         {
@@ -351,7 +357,7 @@ extension Scheduler {
                 admitClaimed(waiting, now: now)
             }
         }
-        if phase == .running, entry.schedule.trigger.dependsOnCompletion, entry.activeRuns.isEmpty,
+        if phase == .running, entry.schedule.dependsOnCompletion, entry.activeRuns.isEmpty,
             case .runThenWait(let delay) = entry.schedule.trigger.kind
         {
             let earliest = entry.cursor.addingTimeInterval(1)
