@@ -5,7 +5,7 @@ import PackageDescription
 // Run: swift run -c release --package-path Benchmarks cron-benchmark
 //      swift run -c release --package-path Benchmarks scheduler-benchmark [throughput|lateness|memory]
 //        (JOBS=n sets the lateness benchmark's job count, STORE=sqlite runs it on a SQLite file)
-//      swift run -c release --package-path Benchmarks store-benchmark [record|history]
+//      swift run -c release --package-path Benchmarks store-benchmark [record|history|in-memory]
 let package = Package(
     name: "swift-scheduling-benchmarks",
     platforms: [.macOS(.v15)],

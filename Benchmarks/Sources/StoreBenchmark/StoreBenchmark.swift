@@ -28,6 +28,9 @@ struct StoreBenchmark {
         if which == "all" || which == "history" {
             try await history(path: folder.appendingPathComponent("history.sqlite").path)
         }
+        if which == "all" || which == "in-memory" {
+            try await inMemory()
+        }
     }
 
     static let start = Date(timeIntervalSince1970: 1_767_225_600)
@@ -81,6 +84,57 @@ struct StoreBenchmark {
         print(
             "record: \(count) runs (start and finish, 2 writes each) by \(recorders) concurrent recorders in \(String(format: "%.2f", seconds)) s = "
                 + "\(Int(Double(count) / seconds)) runs/s; \(bytes) bytes = \(bytes / count) bytes per run")
+    }
+
+    /// What each of a scheduler's store calls costs per run on `InMemoryJobStore`, as the
+    /// throughput benchmark makes them: 10,000 schedules, batches of 100 occurrences claimed,
+    /// recorded running, recorded finished, and their cursors moved, for 36 rounds.
+    /// `KEEP=n` sets the runs kept per schedule (default 4, as in the throughput benchmark).
+    static func inMemory() async throws {
+        let keep = Int(ProcessInfo.processInfo.environment["KEEP"] ?? "") ?? 4
+        let store = InMemoryJobStore(configuration: .init(runsPerSchedule: keep, skipsPerSchedule: 4))
+        let names = (0..<10_000).map { "schedule-\($0)" }
+        let clock = ContinuousClock()
+        var claiming = Duration.zero
+        var inserting = Duration.zero
+        var updating = Duration.zero
+        var moving = Duration.zero
+        let rounds = 36
+        for round in 0..<rounds {
+            let occurrence = start.addingTimeInterval(Double(round) * 3_600)
+            for first in stride(from: 0, to: names.count, by: 100) {
+                let batch = names[first..<first + 100]
+                var begin = clock.now
+                let tokens = try await store.claim(
+                    batch.map { Occurrence(schedule: $0, instant: occurrence) }, owner: "benchmark")
+                claiming += clock.now - begin
+                let running = zip(batch, tokens).map { name, token in
+                    var run = run(name, round)
+                    run.occurrence = occurrence
+                    run.fencingToken = token
+                    return run
+                }
+                let done = running.map(finished)
+                let cursors = Dictionary(uniqueKeysWithValues: batch.map { ($0, occurrence) })
+                begin = clock.now
+                try await store.saveRuns(running)
+                inserting += clock.now - begin
+                begin = clock.now
+                try await store.saveRuns(done)
+                updating += clock.now - begin
+                begin = clock.now
+                try await store.advanceCursors(cursors)
+                moving += clock.now - begin
+            }
+        }
+        let runs = Double(rounds * names.count)
+        func perRun(_ duration: Duration) -> String {
+            let nanoseconds = Double(duration.components.seconds) * 1e9 + Double(duration.components.attoseconds) / 1e9
+            return "\(Int(nanoseconds / runs)) ns"
+        }
+        print(
+            "in-memory: \(Int(runs)) runs of \(names.count) schedules keeping \(keep) each, per run: claim \(perRun(claiming)), "
+                + "first write \(perRun(inserting)), final write \(perRun(updating)), cursor \(perRun(moving))")
     }
 
     static func history(path: String) async throws {
