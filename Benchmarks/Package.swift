@@ -3,7 +3,7 @@ import PackageDescription
 
 // Release-mode measurements, kept out of the main package so that they never run as tests.
 // Run: swift run -c release --package-path Benchmarks cron-benchmark
-//      swift run -c release --package-path Benchmarks scheduler-benchmark [throughput|lateness|memory]
+//      swift run -c release --package-path Benchmarks scheduler-benchmark [throughput|lateness|memory|soak]
 //        (JOBS=n sets the lateness benchmark's job count, STORE=sqlite runs it on a SQLite file)
 //      swift run -c release --package-path Benchmarks store-benchmark [record|history|in-memory]
 let package = Package(
@@ -18,9 +18,11 @@ let package = Package(
             dependencies: [.product(name: "Scheduling", package: "swift-scheduling")],
             path: "Sources/CronBenchmark"
         ),
+        .target(name: "HeapStatistics", path: "Sources/HeapStatistics"),
         .executableTarget(
             name: "scheduler-benchmark",
             dependencies: [
+                "HeapStatistics",
                 .product(name: "Scheduling", package: "swift-scheduling"),
                 .product(name: "SchedulingSQLite", package: "swift-scheduling"),
                 .product(name: "SchedulingTesting", package: "swift-scheduling"),

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
+import HeapStatistics
 import Logging
 import Scheduling
 import SchedulingSQLite
@@ -25,6 +26,8 @@ import Synchronization
 ///   `ROUNDS=n` the jobs recur every second and the bursts after the first are reported too: the
 ///   first burst meets a cold process, the later ones a scheduler that has been running.
 /// - memory: resident memory of 100,000 idle schedules in a running scheduler.
+/// - soak: the throughput run, reporting every virtual day its throughput, the resident memory
+///   and the heap in use.
 ///
 /// `LEAD=ms` sets the schedulers' lead time (default 100 ms; 0 prepares nothing ahead), and
 /// `CONCURRENCY=n` the throughput scheduler's concurrency limit (default 256). `KIND=cron` or
@@ -38,11 +41,15 @@ struct SchedulerBenchmark {
     static func main() async throws {
         let which = CommandLine.arguments.dropFirst().first ?? "all"
         if which == "all" || which == "throughput" { try await throughput() }
+        if which == "soak" { try await throughput(soak: true) }
         if which == "all" || which == "lateness" { try await lateness() }
         if which == "all" || which == "memory" { try await memory() }
     }
 
-    static func throughput() async throws {
+    /// - Parameter soak: Whether to report every virtual day: its throughput, and the resident
+    ///   memory and the heap in use at its end. Memory that keeps growing over days shows a leak;
+    ///   resident memory growing while the heap in use stays flat shows fragmentation.
+    static func throughput(soak: Bool = false) async throws {
         // The jobs count themselves: the figure is what ran, not what should have.
         let executed = Atomic<Int>(0)
         var jobs = JobRegistry(processes: nil)
@@ -86,15 +93,39 @@ struct SchedulerBenchmark {
         let end = start.addingTimeInterval(days * 86_400)
         let elapsed = try await driver.run { driver in
             let began = ContinuousClock.now
-            try await driver.advance(to: end)
+            guard soak else {
+                try await driver.advance(to: end)
+                return ContinuousClock.now - began
+            }
+            // One line per virtual day: what ran that day, how fast, and the memory held at its end.
+            var day = start
+            var dayBegan = began
+            var ranBefore = 0
+            while day < end {
+                day = min(end, day.addingTimeInterval(86_400))
+                try await driver.advance(to: day)
+                let now = ContinuousClock.now
+                let ran = executed.load(ordering: .relaxed)
+                print(
+                    "soak: day \(Int(day.timeIntervalSince(start) / 86_400)): \(ran - ranBefore) occurrences, "
+                        + "\(Int(Double(ran - ranBefore) / seconds(now - dayBegan))) per second; "
+                        + "resident \(megabytes(residentBytes())) MB, heap in use \(megabytes(heapInUse())) MB"
+                )
+                ranBefore = ran
+                dayBegan = now
+            }
             return ContinuousClock.now - began
         }
         let occurrences = executed.load(ordering: .relaxed)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         print(
-            "throughput: \(occurrences) occurrences of \(schedules.formatted()) schedules over \(days.formatted()) virtual days in \(String(format: "%.2f", seconds)) s"
+            "throughput: \(occurrences) occurrences of \(schedules.formatted()) schedules over \(days.formatted()) virtual days in \(String(format: "%.2f", seconds(elapsed))) s"
         )
-        print("throughput: \(Int(Double(occurrences) / seconds)) occurrences per second")
+        print("throughput: \(Int(Double(occurrences) / seconds(elapsed))) occurrences per second")
+    }
+
+    /// A duration in seconds.
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     static func lateness() async throws {
@@ -179,6 +210,11 @@ struct SchedulerBenchmark {
     /// Bytes in mebibytes, with one decimal.
     static func megabytes(_ bytes: Int) -> String {
         String(format: "%.1f", Double(bytes) / 1_048_576)
+    }
+
+    /// Bytes that the allocator has handed out and not taken back; 0 where it does not tell.
+    static func heapInUse() -> Int {
+        Int(heap_statistics_bytes_in_use())
     }
 
     static func residentBytes() -> Int {
