@@ -183,8 +183,8 @@ public struct Schedule: Sendable, Hashable, Codable, Identifiable {
     /// - Parameter occurrence: A nominal instant of this schedule.
     /// - Returns: An instant between `occurrence` and `occurrence + jitter`, the same in every process.
     public func dueTime(of occurrence: Date) -> Date {
+        guard jitter >= .seconds(1) else { return occurrence }
         let maximum = jitter.components.seconds
-        guard maximum > 0 else { return occurrence }
         let seconds = Int64(occurrence.timeIntervalSince1970.rounded(.down))
         let offset = StableHash.hash(name, seconds) % UInt64(maximum + 1)
         return occurrence.addingTimeInterval(TimeInterval(offset))

@@ -193,7 +193,7 @@ extension Scheduler {
             addTimer(at: event.instant, .due(entry, generation: entry.generation))
             return
         }
-        let lead = entry.schedule.dependsOnCompletion ? 0 : configuration.leadTime.seconds
+        let lead = entry.schedule.dependsOnCompletion ? 0 : leadSeconds
         addTimer(
             at: entry.schedule.dueTime(of: event.instant).addingTimeInterval(-lead),
             .due(entry, generation: entry.generation))

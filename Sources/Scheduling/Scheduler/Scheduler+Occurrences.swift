@@ -158,7 +158,8 @@ extension Scheduler {
         var skipped: [(Date, SkipRecord.Reason, String)] = []
         var handled = 0
         let first = claims.count
-        let lead = configuration.leadTime.seconds
+        let lead = leadSeconds
+        let grace = policy.grace.seconds
         while let event = entry.nextEvent, handled < 100_000 {
             let due = event.isSkippedByGap ? event.instant : schedule.dueTime(of: event.instant)
             if due > now {
@@ -188,7 +189,7 @@ extension Scheduler {
                 skipped.append((event.instant, .disabled, "the schedule is disabled"))
             } else if entry.isPaused {
                 skipped.append((event.instant, .paused, "the schedule is paused"))
-            } else if now.timeIntervalSince(due) <= policy.grace.seconds {
+            } else if now.timeIntervalSince(due) <= grace {
                 // The caught-up occurrences go before these, below.
                 claims.append((event.instant, .scheduled))
             } else if due < windowStart {

@@ -208,7 +208,7 @@ extension Scheduler {
         let started = run.attemptStart ?? now
         run.executingAttempt = nil
         run.signal = nil
-        run.lastDuration = .fromSeconds(now.timeIntervalSince(started))
+        run.lastDuration = now.timeIntervalSince(started)
         run.record.attempts[index].finished = now
         let isFallback = run.record.attempts[index].isFallback
         let reason = run.cancelReason
@@ -270,7 +270,7 @@ extension Scheduler {
         let backoff = schedule.retry.backoff.delay(afterAttempt: attempts, seed: seed)
         let retryAt = now.addingTimeInterval(backoff.seconds)
         if let deadline = run.deadline {
-            let needed = (schedule.timeout ?? run.lastDuration ?? .zero).seconds
+            let needed = schedule.timeout?.seconds ?? run.lastDuration ?? 0
             if retryAt.addingTimeInterval(needed) > deadline {
                 fallBack(
                     id, status: status, reason: "another attempt cannot finish before the deadline: \(message)",

@@ -139,7 +139,8 @@ public actor Scheduler: Service {
         let deadline: Date?
         var executingAttempt: Int?
         var attemptStart: Date?
-        var lastDuration: Duration?
+        /// How long the last attempt took, in seconds.
+        var lastDuration: TimeInterval?
         var signal: Doorbell?
         var cancelReason: CancelReason?
         var retryAt: Date?
@@ -232,6 +233,8 @@ public actor Scheduler: Service {
     let executor: any Executor
     let clock: any SchedulerClock
     let configuration: Configuration
+    /// The configuration's lead time in seconds, which every occurrence's timer needs.
+    let leadSeconds: TimeInterval
     let logger: Logger
 
     nonisolated let doorbell: Doorbell
@@ -290,6 +293,7 @@ public actor Scheduler: Service {
         self.executor = executor
         self.clock = clock
         self.configuration = configuration
+        self.leadSeconds = configuration.leadTime.seconds
         let doorbell = Doorbell()
         self.doorbell = doorbell
         self.workers = AttemptWorkers(limit: configuration.concurrency, doorbell: doorbell)
