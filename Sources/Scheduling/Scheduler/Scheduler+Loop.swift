@@ -53,6 +53,7 @@ extension Scheduler {
     }
 
     private func loop(_ group: inout DiscardingTaskGroup) async {
+        defer { cancelAlarm() }
         while true {
             doorbell.acknowledge()
             let now = clock.now
@@ -83,9 +84,10 @@ extension Scheduler {
     }
 
     /// Waits until the clock reaches `deadline` or the doorbell rings.
+    ///
+    /// The loop waits on the doorbell itself; an ``Alarm`` sleeps on the clock and rings it. The
+    /// alarm of the previous wait stays when it still sleeps until the same instant.
     private func wait(until deadline: Date?) async {
-        let clock = self.clock
-        let doorbell = self.doorbell
         let target = deadline ?? clock.now.addingTimeInterval(366 * 86_400)
         setActivity { $0.isParked = true }
         defer { setActivity { $0.isParked = false } }
@@ -93,26 +95,30 @@ extension Scheduler {
             // Cancelled, the clock's sleep returns at once. While draining, only attempts that
             // finish move the loop on, so wait for them instead of spinning; otherwise return,
             // and the next pass begins the shutdown.
+            cancelAlarm()
             if phase == .draining, executing > 0 { await doorbell.wait(ignoringCancellation: true) }
             return
         }
-        // The loop waits on the doorbell itself; an alarm task sleeps on the clock and rings it.
-        await withDiscardingTaskGroup { group in
-            group.addTask {
-                do {
-                    try await clock.sleep(until: target)
-                } catch {
-                    if Task.isCancelled { return }  // the doorbell rang first
-                }
-                doorbell.ring()
-            }
-            await doorbell.wait()
-            group.cancelAll()
+        if let alarm, alarm.target == target, !alarm.hasRung {
+            // Its sleep began before this wait, so it does not ring the test driver's bell: ring
+            // it here, as the loop parks.
+            shared.activityBell.ring()
+        } else {
+            cancelAlarm()
+            alarm = Alarm.start(at: target, clock: clock, ringing: doorbell)
         }
+        await doorbell.wait()
+    }
+
+    /// Stops the alarm of the last wait, if any.
+    func cancelAlarm() {
+        alarm?.cancel()
+        alarm = nil
     }
 
     /// Changes the activity that test drivers read, ringing their bell when the loop stops. A
-    /// parked loop needs no ring of its own: its alarm starting to sleep on the driver's clock rings.
+    /// parked loop rings only when it keeps its alarm: a new alarm starting to sleep on the
+    /// driver's clock rings.
     func setActivity(_ change: (inout SchedulerActivity) -> Void) {
         let isStopped = shared.activity.withLock {
             change(&$0)

@@ -254,6 +254,8 @@ public actor Scheduler: Service {
     /// catch-up policy decide about them together with its other missed occurrences.
     var overdue: [String: [ActiveRun]] = [:]
     var timers = Heap<TimerItem>()
+    /// The loop's wake-up for the earliest timer while it waits; see ``Alarm``.
+    var alarm: Alarm?
     var commands: Deque<PendingCommand> = []
     var executing = 0
     /// Runs whose executing attempt was told to stop and has not completed yet.

@@ -31,4 +31,31 @@ struct SchedulerBasicsTests {
         #expect(runs.map(\.occurrence) == expected)
         #expect(runs.map(\.attempts[0].started) == expected)
     }
+
+    @Test("a loop woken between its timers still wakes at the next one, and at an earlier one a change brings")
+    func wakesBetweenTimers() async throws {
+        var jobs = JobRegistry()
+        jobs.register("tick") { _ in }
+        let (driver, store) = Fixture.scheduler(jobs: jobs)
+        try await driver.run { driver in
+            let scheduler = driver.scheduler
+            try await scheduler.add(Schedule("hourly", job: JobReference("tick"), trigger: .every(.seconds(3600))))
+            // A manual run wakes the loop, and so does its finished attempt; the next timer stays 01:00.
+            try await driver.advance(to: Fixture.date("2026-01-01T00:10:00Z"))
+            try await scheduler.trigger("hourly")
+            // A new schedule due before it moves the loop's wake-up earlier.
+            try await driver.advance(to: Fixture.date("2026-01-01T00:20:00Z"))
+            try await scheduler.add(
+                Schedule("soon", job: JobReference("tick"), trigger: .once(at: Fixture.date("2026-01-01T00:30:00Z"))))
+            try await driver.advance(to: Fixture.date("2026-01-01T01:30:00Z"))
+        }
+        let runs = try await Fixture.allRuns(store)
+        let started = runs.map { "\($0.schedule) \($0.origin) \(Timestamp.string(from: $0.attempts[0].started))" }
+        #expect(
+            started.sorted() == [
+                "hourly manual 2026-01-01T00:10:00Z", "hourly scheduled 2026-01-01T01:00:00Z",
+                "soon scheduled 2026-01-01T00:30:00Z",
+            ])
+        #expect(runs.allSatisfy { $0.status == .succeeded })
+    }
 }
