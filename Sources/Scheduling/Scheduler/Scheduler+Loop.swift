@@ -78,6 +78,7 @@ extension Scheduler {
             }
             await flushWrites(now: now)
             if !commands.isEmpty { continue }
+            dropLapsedTimers()
             await wait(until: timers.min?.at)
             if Task.isCancelled { group.cancelAll() }
         }
@@ -188,6 +189,25 @@ extension Scheduler {
             case .writes:
                 continue  // every pass ends by writing
             }
+        }
+    }
+
+    /// Drops the earliest timers while they would do nothing when they fire (a redefined entry's
+    /// due timer, the timeout of an attempt that ended, the deadline of a run that finished ...),
+    /// so that the loop does not wake for them.
+    private func dropLapsedTimers() {
+        while let top = timers.min, isLapsed(top.kind) { _ = timers.popMin() }
+    }
+
+    /// Whether a timer would do nothing when it fires, whenever that is: the same conditions as
+    /// ``processTimers(now:group:)`` checks.
+    private func isLapsed(_ kind: TimerKind) -> Bool {
+        switch kind {
+        case .due(let entry, let generation): entry.generation != generation
+        case .retry(let id): active[id]?.retryAt == nil
+        case .timeout(let id, let attempt): active[id].map { $0.executingAttempt != Int(attempt) } ?? true
+        case .atRisk(let id), .deadline(let id): active[id] == nil
+        case .release, .lease, .grace, .poll, .writes: false
         }
     }
 

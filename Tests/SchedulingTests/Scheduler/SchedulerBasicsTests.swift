@@ -58,4 +58,22 @@ struct SchedulerBasicsTests {
             ])
         #expect(runs.allSatisfy { $0.status == .succeeded })
     }
+
+    @Test("a loop does not wake for the timeout of an attempt that already ended")
+    func skipsLapsedTimers() async throws {
+        var jobs = JobRegistry()
+        jobs.register("tick") { _ in }
+        let (driver, store) = Fixture.scheduler(jobs: jobs)
+        try await driver.run { driver in
+            try await driver.scheduler.add(
+                Schedule(
+                    "two-hourly", job: JobReference("tick"), trigger: .every(.seconds(7200)), timeout: .seconds(3600)))
+            try await driver.advance(to: Fixture.date("2026-01-01T02:30:00Z"))
+            // The run of 02:00 ended at once: its timeout at 03:00 is no reason to wake; the next
+            // occurrence, prepared the lead time before 04:00, is.
+            #expect(driver.clock.nextDeadline == Fixture.date("2026-01-01T04:00:00Z").addingTimeInterval(-0.1))
+        }
+        let runs = try await Fixture.allRuns(store)
+        #expect(runs.map(\.status) == [.succeeded])
+    }
 }
