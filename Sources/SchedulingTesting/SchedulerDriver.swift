@@ -118,8 +118,8 @@ public struct SchedulerDriver: Sendable {
     /// attempts was told to stop (its task may still be winding down).
     ///
     /// The clock rings the schedulers' bells whenever a task starts to sleep, a parked loop's alarm
-    /// among them, and a scheduler rings its own when it stops, so the driver looks only at those
-    /// moments instead of polling. The driver's ticker rings every ten milliseconds of real time,
+    /// among them, and a scheduler rings its own when it stops or parks again on the alarm it has,
+    /// so the driver looks only at those moments instead of polling. The driver's ticker rings every ten milliseconds of real time,
     /// to look again in case a change came without a ring and to notice the time limit.
     ///
     /// - Throws: ``DriverError`` when that does not happen within ``settleLimit`` of real time.

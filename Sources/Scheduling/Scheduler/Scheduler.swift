@@ -483,8 +483,8 @@ final class Shared: Sendable {
     let subscribers = Mutex<[Int: AsyncStream<SchedulerEvent>.Continuation]>([:])
     let hasSubscribers = Atomic<Bool>(false)
     let shutdownRequested = Atomic<Bool>(false)
-    /// Rung when the loop stops, and by a test driver's clock whenever a task starts to sleep on it
-    /// (the parked loop's alarm among them), for test drivers.
+    /// Rung when the loop stops or parks again on the alarm it has, and by a test driver's clock
+    /// whenever a task starts to sleep on it (a parked loop's new alarm among them), for test drivers.
     let activityBell = Doorbell()
 }
 
@@ -512,8 +512,9 @@ extension Scheduler {
         return snapshot
     }
 
-    /// Rings when the loop stops; a driver registers it with its clock, which rings it whenever a
-    /// task starts to sleep (the parked loop's alarm among them). Those are the moments
-    /// ``currentActivity`` may show the scheduler at rest.
+    /// Rings when the loop stops, and when it parks again on the alarm it already has; a driver
+    /// registers it with its clock, which rings it whenever a task starts to sleep (a parked
+    /// loop's new alarm among them). Those are the moments ``currentActivity`` may show the
+    /// scheduler at rest.
     @_spi(Testing) public nonisolated var activityBell: Doorbell { shared.activityBell }
 }
