@@ -119,7 +119,8 @@ public struct SchedulerDriver: Sendable {
     ///
     /// The clock rings the schedulers' bells whenever a task starts to sleep, a parked loop's alarm
     /// among them, and a scheduler rings its own when it stops or parks again on the alarm it has,
-    /// so the driver looks only at those moments instead of polling. The driver's ticker rings every ten milliseconds of real time,
+    /// so the driver looks only at those moments instead of polling; only at first it yields and
+    /// looks again, up to 64 times, before it waits for a ring. The driver's ticker rings every ten milliseconds of real time,
     /// to look again in case a change came without a ring and to notice the time limit.
     ///
     /// - Throws: ``DriverError`` when that does not happen within ``settleLimit`` of real time.
@@ -128,6 +129,7 @@ public struct SchedulerDriver: Sendable {
         let end = ContinuousClock.now.advanced(by: settleLimit)
         // Twice at rest with nothing changed in between: a ring may trail the change it reports.
         var lastRest: [UInt64]?
+        var yields = 0
         while true {
             for bell in bells { bell.acknowledge() }
             let activities = schedulers.map(\.currentActivity)
@@ -148,10 +150,20 @@ public struct SchedulerDriver: Sendable {
                         + "do the jobs wait on something other than the clock?"
                 )
             }
+            // A scheduler mostly comes to rest within a few yields of the driver; looking again after
+            // each costs less than being woken by a ring from another thread.
+            if yields < Self.yieldsBeforeWaiting {
+                yields += 1
+                await Task.yield()
+                continue
+            }
             // The ticker rings at least every ten milliseconds.
             await Self.waitForAny(of: bells)
         }
     }
+
+    /// How many times ``settle()`` yields and looks again before it waits for a ring.
+    private static let yieldsBeforeWaiting = 64
 
     /// Whether every loop is stopped or parked with each of its attempts asleep on the clock and
     /// none of them told to stop (a stopped attempt may still sleep while its task winds down).
