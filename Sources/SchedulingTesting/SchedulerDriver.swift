@@ -119,9 +119,10 @@ public struct SchedulerDriver: Sendable {
     ///
     /// The clock rings the schedulers' bells whenever a task starts to sleep, a parked loop's alarm
     /// among them, and a scheduler rings its own when it stops or parks again on the alarm it has,
-    /// so the driver looks only at those moments instead of polling; only at first it yields and
-    /// looks again, up to 64 times, before it waits for a ring. The driver's ticker rings every ten milliseconds of real time,
-    /// to look again in case a change came without a ring and to notice the time limit.
+    /// so the driver looks only at those moments instead of polling. Only at first it yields and
+    /// looks again, a few dozen times, before it waits for a ring. The driver's ticker rings every
+    /// ten milliseconds of real time, to look again in case a change came without a ring and to
+    /// notice the time limit.
     ///
     /// - Throws: ``DriverError`` when that does not happen within ``settleLimit`` of real time.
     public func settle() async throws {
