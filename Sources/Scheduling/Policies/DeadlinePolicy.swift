@@ -43,8 +43,7 @@ public struct DeadlinePolicy: Sendable, Hashable, Codable {
     /// The deadline of an occurrence: the first instant at or after it at ``time`` in ``timeZone``.
     public func deadline(for occurrence: Date) -> Date {
         // Built when needed rather than kept: a schedule stays small, and this runs once per run.
-        let expression = try? CronExpression("\(time.minute) \(time.hour) * * *")
-        return expression?.next(after: occurrence.addingTimeInterval(-1), in: timeZone) ?? occurrence
+        time.dailyExpression.next(after: occurrence.addingTimeInterval(-1), in: timeZone) ?? occurrence
     }
 
     private enum CodingKeys: String, CodingKey { case time, timeZone, buffer }

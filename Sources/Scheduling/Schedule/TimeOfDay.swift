@@ -56,6 +56,14 @@ public struct TimeOfDay: Sendable, Hashable, Comparable, Codable, CustomStringCo
         (hour < 10 ? "0" : "") + "\(hour):" + (minute < 10 ? "0" : "") + "\(minute)"
     }
 
+    /// The cron expression that fires at this time every day, such as `30 13 * * *`: the one
+    /// place a time of day becomes fire times, with the cron rules for DST gaps and folds.
+    var dailyExpression: CronExpression {
+        // Two integers in range always make a valid expression.
+        // swift-format-ignore: NeverUseForceTry
+        try! CronExpression("\(minute) \(hour) * * *")
+    }
+
     /// Earlier times sort first.
     public static func < (lhs: TimeOfDay, rhs: TimeOfDay) -> Bool {
         (lhs.hour, lhs.minute) < (rhs.hour, rhs.minute)

@@ -42,11 +42,7 @@ public struct Trigger: Sendable, Hashable, Codable, CustomStringConvertible {
     private init(_ kind: Kind) {
         self.kind = kind
         if case .timesOfDay(let times, _, _, _) = kind {
-            dailyExpressions = Set(times).sorted().map { time in
-                // Two integers in range always make a valid expression.
-                // swift-format-ignore: NeverUseForceTry
-                try! CronExpression("\(time.minute) \(time.hour) * * *")
-            }
+            dailyExpressions = Set(times).sorted().map(\.dailyExpression)
         } else {
             dailyExpressions = []
         }
