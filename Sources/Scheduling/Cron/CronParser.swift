@@ -119,7 +119,7 @@ struct CronParser {
         scalar.value >= 0x61 && scalar.value <= 0x7A
     }
 
-    static func error(_ message: String, fix: String? = nil, field: CronField? = nil, position: Int? = nil)
+    static func error(_ message: String, fix: String, field: CronField? = nil, position: Int? = nil)
         -> SchedulingError
     {
         SchedulingError(.invalidCronExpression, message: message, suggestion: fix, field: field, position: position)
@@ -219,7 +219,7 @@ private struct FieldParser {
     private var current: Unicode.Scalar? { index < scalars.count ? scalars[index] : nil }
     private var fieldText: String { String(String.UnicodeScalarView(scalars)) }
 
-    private func fail(_ message: String, fix: String? = nil, at position: Int? = nil) -> SchedulingError {
+    private func fail(_ message: String, fix: String, at position: Int? = nil) -> SchedulingError {
         CronParser.error(
             "\(field) field \"\(fieldText)\": \(message)", fix: fix, field: field, position: position ?? column)
     }
@@ -238,7 +238,9 @@ private struct FieldParser {
     }
 
     private func unexpected() -> SchedulingError {
-        guard let scalar = current else { return fail("the field ends too early") }
+        guard let scalar = current else {
+            return fail("the field ends too early", fix: "finish the item, as in 1-5 or */5")
+        }
         switch scalar {
         case "-" where index == 0:
             return fail("negative values are not allowed", fix: "use a value from \(field.minimum) to \(field.maximum)")
@@ -247,7 +249,9 @@ private struct FieldParser {
         case "/":
             return fail("a step can appear only once per item", fix: "write one step, as in 1-5/2")
         case "#" where field == .dayOfWeek:
-            return fail("\"#\" can appear only once, as in 1#2 (the second Monday)")
+            return fail(
+                "\"#\" can appear only once, as in 1#2 (the second Monday)",
+                fix: "write one weekday and one count, as in 1#2")
         default:
             return fail(
                 "unexpected character \"\(scalar.escaped(asASCII: true))\"",
@@ -276,7 +280,8 @@ private struct FieldParser {
                         at: offset + itemStart + 1)
                 }
                 throw fail(
-                    "\"L\" is only allowed in the day-of-month and day-of-week fields", at: offset + itemStart + 1)
+                    "\"L\" is only allowed in the day-of-month and day-of-week fields",
+                    fix: "write L in the day-of-month field for the last day of the month", at: offset + itemStart + 1)
             }
             if current == "W" {
                 index += 1
@@ -300,7 +305,9 @@ private struct FieldParser {
             index += 1
             let nthStart = column
             guard let nth = parseDigits(), (1...5).contains(nth) else {
-                throw fail("the number after \"#\" must be 1 to 5 (the n-th weekday of the month)", at: nthStart)
+                throw fail(
+                    "the number after \"#\" must be 1 to 5 (the n-th weekday of the month)",
+                    fix: "write a count from 1 to 5, as in \(low.value)#2", at: nthStart)
             }
             return .nthWeekday(low.value, nth: nth)
         case "-":
@@ -347,7 +354,9 @@ private struct FieldParser {
         guard let step = parseDigits() else {
             throw fail("a step must be a whole number", fix: "write */5 for every fifth value", at: start)
         }
-        guard step >= 1 else { throw fail("a step must be at least 1", at: start) }
+        guard step >= 1 else {
+            throw fail("a step must be at least 1", fix: "write */1 for every value, or a larger step", at: start)
+        }
         return step
     }
 

@@ -267,6 +267,7 @@ struct CronErrorTests {
         Expected(text: "* * * * 1#6", field: .dayOfWeek, position: 11, fragment: "1 to 5"),
         Expected(text: "* * * * 1#", field: .dayOfWeek, position: 11, fragment: "1 to 5"),
         Expected(text: "* * * * 1#2#3", field: .dayOfWeek, position: 12, fragment: "only once"),
+        Expected(text: "1- * * * *", field: .minute, position: 3, fragment: "ends too early"),
         Expected(text: "* * 5W * 1W", field: .dayOfWeek, fragment: "unexpected character \"W\""),
         Expected(text: "0;0 * * * *", field: .minute, position: 2, fragment: "unexpected character \";\""),
         Expected(text: "é * * * *", field: .minute, position: 1, fragment: "not a number"),
@@ -289,6 +290,7 @@ struct CronErrorTests {
             #expect(error.field == expected.field)
             if let position = expected.position { #expect(error.position == position) }
             #expect(error.description.contains(expected.fragment), "\(error.description)")
+            #expect(error.suggestion?.isEmpty == false, "no fix in \(error.description)")
         }
     }
 
