@@ -154,6 +154,7 @@ let package = Package(
             name: "VideoPipelineTests",
             dependencies: [
                 "VideoPipeline",
+                "Pipelines",
                 "Scheduling",
                 "SchedulingSQLite",
                 "SchedulingTesting",

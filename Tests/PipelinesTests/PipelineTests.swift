@@ -189,6 +189,23 @@ struct PipelineTests {
         #expect(failure.description == "explode failed after 2 attempts: disk full")
     }
 
+    @Test("a process runner that cannot stream hands over its output's lines when the process ends")
+    func replayedLines() async throws {
+        struct Canned: ProcessRunner {
+            func run(_ command: ProcessExecutor.Parameters) async throws -> ProcessExecutor.Output {
+                ProcessExecutor.Output(standardOutput: "a\n\nb", standardError: "e\n")
+            }
+        }
+        let lines = Mutex<[ProcessExecutor.OutputLine]>([])
+        let output = try await Canned().run(.init(arguments: ["tool"])) { line in lines.withLock { $0.append(line) } }
+        #expect(output.standardOutput == "a\n\nb")
+        #expect(
+            lines.withLock { $0 } == [
+                .init(stream: .standardOutput, text: "a"), .init(stream: .standardOutput, text: ""),
+                .init(stream: .standardOutput, text: "b"), .init(stream: .standardError, text: "e"),
+            ])
+    }
+
     @Test("warnings and progress reach the summary and the observer")
     func warningsAndProgress() async throws {
         let reports = Mutex<[StageProgress]>([])

@@ -9,10 +9,12 @@
 #if CLI
     import Foundation
     import Logging
+    import Pipelines
     import SchedulerCommand
     import Scheduling
     import SchedulingSQLite
     import SchedulingTesting
+    import Synchronization
     import Testing
 
     @testable import VideoPipeline
@@ -56,6 +58,29 @@
                 try await Task.sleep(for: .milliseconds(10))
             }
             Issue.record("the condition did not hold within 30 seconds")
+        }
+
+        @Test func readsTheRenderScriptsProgressLines() {
+            #expect(VideoPipeline.fraction(ofProgressLine: "progress 40%") == 0.4)
+            #expect(VideoPipeline.fraction(ofProgressLine: "progress 100%") == 1)
+            #expect(VideoPipeline.fraction(ofProgressLine: "rendered /tmp/video.txt") == nil)
+            #expect(VideoPipeline.fraction(ofProgressLine: "progress soon%") == nil)
+        }
+
+        @Test func reportsTheRendersProgressAsTheScriptWritesIt() async throws {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("video-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let request = VideoPipeline.Request(
+                title: "Progress", folder: folder.path, script: VideoPipeline.bundledScript, steps: 4,
+                secondsPerStep: 0)
+            let reports = Mutex<[StageProgress]>([])
+            let result = try await VideoPipeline.pipeline.run(
+                request, store: InMemoryJobStore(), effects: Effects(), logger: Self.logger
+            ) { progress in reports.withLock { $0.append(progress) } }
+            #expect(result.output.bytes > 0)
+            let render = reports.withLock { $0.filter { $0.stage == "render" } }
+            #expect(render.map(\.fraction) == [0.25, 0.5, 0.75, 1, 1])
+            #expect(render.last?.message == "rendered")
         }
 
         @Test func rendersOnScheduleThenOnTriggerAcrossARestart() async throws {

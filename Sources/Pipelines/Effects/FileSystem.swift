@@ -48,6 +48,32 @@ public protocol ProcessRunner: Sendable {
     ///
     /// - Throws: When it cannot start or exits non-zero.
     func run(_ command: ProcessExecutor.Parameters) async throws -> ProcessExecutor.Output
+
+    /// Runs a process as ``run(_:)`` does, handing over each line of its output as it is written.
+    ///
+    /// The default implementation runs ``run(_:)`` and then hands over the lines of the output it
+    /// returned, standard output first; ``ProcessExecutor`` hands them over while the process runs.
+    func run(
+        _ command: ProcessExecutor.Parameters, onLine: @escaping @Sendable (ProcessExecutor.OutputLine) -> Void
+    ) async throws -> ProcessExecutor.Output
+}
+
+extension ProcessRunner {
+    /// Runs ``run(_:)``, then hands over the lines of its output, standard output first.
+    public func run(
+        _ command: ProcessExecutor.Parameters, onLine: @escaping @Sendable (ProcessExecutor.OutputLine) -> Void
+    ) async throws -> ProcessExecutor.Output {
+        let output = try await run(command)
+        let streams: [(ProcessExecutor.OutputLine.Stream, String)] = [
+            (.standardOutput, output.standardOutput), (.standardError, output.standardError),
+        ]
+        for (stream, text) in streams {
+            var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            if lines.last?.isEmpty == true { lines.removeLast() }  // after the last line break
+            for line in lines { onLine(ProcessExecutor.OutputLine(stream: stream, text: String(line))) }
+        }
+        return output
+    }
 }
 
 extension ProcessExecutor: ProcessRunner {}

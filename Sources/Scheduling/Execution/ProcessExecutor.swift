@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
+import Logging
 import Subprocess
 import SystemPackage
 
@@ -68,7 +69,8 @@ public struct ProcessExecutor: Executor {
     /// Whether the job is a process job.
     public func canExecute(_ jobName: String) -> Bool { jobName == Self.jobName }
 
-    /// Runs the process and waits for it.
+    /// Runs the process and waits for it. At the `debug` log level each line of its output is
+    /// logged as it is written, with `process.stream` (`stdout` or `stderr`) in the metadata.
     ///
     /// - Throws: ``SchedulingError/Code/invalidParameters`` for parameters without a program,
     ///   ``SchedulingError/Code/processFailed`` when it cannot start or exits non-zero, and
@@ -84,7 +86,16 @@ public struct ProcessExecutor: Executor {
                 suggestion: "give an argument array, such as {\"arguments\": [\"/bin/echo\", \"hello\"]}"
             )
         }
-        let output = try await run(parameters)
+        // At debug level the log shows the output as the process writes it.
+        let logger = context.logger
+        let output =
+            logger.logLevel <= .debug
+            ? try await run(parameters) { line in
+                logger.debug(
+                    "\(line.text)",
+                    metadata: ["process.stream": "\(line.stream == .standardOutput ? "stdout" : "stderr")"])
+            }
+            : try await run(parameters)
         return ["exitCode": 0, "stdout": .string(output.standardOutput), "stderr": .string(output.standardError)]
     }
 
@@ -103,6 +114,29 @@ public struct ProcessExecutor: Executor {
         }
     }
 
+    /// A line a process wrote, handed over as soon as it is complete.
+    public struct OutputLine: Sendable, Hashable {
+        /// The stream a line comes from.
+        public enum Stream: Sendable, Hashable {
+            /// Standard output.
+            case standardOutput
+            /// Standard error.
+            case standardError
+        }
+
+        /// The stream the line was written to.
+        public var stream: Stream
+        /// The line without its line break. A line longer than ``Configuration/outputLimit``
+        /// bytes (at least 1 KiB) comes in pieces of that many bytes.
+        public var text: String
+
+        /// Creates a line.
+        public init(stream: Stream, text: String) {
+            self.stream = stream
+            self.text = text
+        }
+    }
+
     /// Runs a process in its own process group and waits for it.
     ///
     /// ```swift
@@ -115,6 +149,31 @@ public struct ProcessExecutor: Executor {
     ///   ``SchedulingError/Code/processFailed`` when it cannot start or exits non-zero, and
     ///   `CancellationError` when cancelled (after the process group was terminated).
     public func run(_ parameters: Parameters) async throws -> Output {
+        try await run(parameters, lines: nil)
+    }
+
+    /// Runs a process as ``run(_:)`` does, handing over each line of its output as it is written:
+    /// a long step's progress shows while it runs, not only when it ends.
+    ///
+    /// ```swift
+    /// let output = try await ProcessExecutor().run(.init(arguments: ["./render.sh"])) { line in
+    ///     logger.info("render: \(line.text)")
+    /// }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - parameters: The argument array (program first), environment and working directory.
+    ///   - onLine: Called with each complete line of either stream, in the order of that stream,
+    ///     and with an unterminated last line when the stream ends.
+    /// - Returns: The tails of its output streams.
+    /// - Throws: As ``run(_:)``.
+    public func run(
+        _ parameters: Parameters, onLine: @escaping @Sendable (OutputLine) -> Void
+    ) async throws -> Output {
+        try await run(parameters, lines: onLine)
+    }
+
+    private func run(_ parameters: Parameters, lines: (@Sendable (OutputLine) -> Void)?) async throws -> Output {
         guard let program = parameters.arguments.first, !program.isEmpty else {
             throw SchedulingError(
                 .invalidParameters,
@@ -150,8 +209,11 @@ public struct ProcessExecutor: Executor {
                 output: .sequence,
                 error: .sequence
             ) { execution in
-                async let output = Self.tail(of: execution.standardOutput, limit: limit)
-                let error = try await Self.tail(of: execution.standardError, limit: limit)
+                async let output = Self.tail(
+                    of: execution.standardOutput, limit: limit, lines: lines.map { Self.lines(.standardOutput, to: $0) }
+                )
+                let error = try await Self.tail(
+                    of: execution.standardError, limit: limit, lines: lines.map { Self.lines(.standardError, to: $0) })
                 return (try await output, error)
             }
         } catch let error as SubprocessError {
@@ -182,15 +244,30 @@ public struct ProcessExecutor: Executor {
         }
     }
 
-    /// Reads a stream to its end, keeping only its last `limit` bytes.
-    private static func tail(of stream: SubprocessOutputSequence, limit: Int) async throws -> String {
+    /// Reads a stream to its end, keeping only its last `limit` bytes, and hands its lines to
+    /// `lines` as they complete.
+    private static func tail(
+        of stream: SubprocessOutputSequence, limit: Int, lines: (@Sendable (String) -> Void)?
+    ) async throws -> String {
         var kept: [UInt8] = []
+        var splitter = lines.map { LineSplitter(limit: limit, emit: $0) }
         for try await buffer in stream {
-            buffer.withUnsafeBytes { kept.append(contentsOf: $0) }
+            buffer.withUnsafeBytes { bytes in
+                kept.append(contentsOf: bytes)
+                splitter?.append(bytes)
+            }
             if kept.count > 2 * limit + 4096 { kept.removeFirst(kept.count - limit) }
         }
+        splitter?.finish()
         if kept.count > limit { kept.removeFirst(kept.count - limit) }
         return String(decoding: kept, as: UTF8.self)
+    }
+
+    /// A handler of one stream's lines, from a handler of lines of either stream.
+    private static func lines(
+        _ stream: OutputLine.Stream, to handler: @escaping @Sendable (OutputLine) -> Void
+    ) -> @Sendable (String) -> Void {
+        { handler(OutputLine(stream: stream, text: $0)) }
     }
 
     /// The last lines of standard error, for an error message.

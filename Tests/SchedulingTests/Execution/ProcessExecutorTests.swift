@@ -10,6 +10,7 @@ import Foundation
 import Logging
 import Scheduling
 import SchedulingTesting
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -64,6 +65,56 @@ struct ProcessExecutorTests {
         #expect(result?.stdout == "998\n19999\n20000\n".suffix(10).description)
     }
 
+    @Test("lines reach the handler while the process runs, from both streams, the last one unterminated")
+    func linesAsWritten() async throws {
+        let directory = try Self.makeTemporaryDirectory("lines")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let marker = directory.appendingPathComponent("marker").path
+        // The process goes on only once the handler has seen its first line: handed over at the
+        // end, the lines would come too late, and the process would give up after five seconds.
+        let script = """
+            echo one; echo two >&2; printf 'crlf\\r\\n'
+            i=0; while [ ! -f \(marker) ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i+1)); done
+            [ -f \(marker) ] && printf 'saw the marker'
+            """
+        let lines = Mutex<[ProcessExecutor.OutputLine]>([])
+        let output = try await ProcessExecutor().run(.init(arguments: ["/bin/sh", "-c", script])) { line in
+            lines.withLock { $0.append(line) }
+            if line.text == "one" { _ = FileManager.default.createFile(atPath: marker, contents: nil) }
+        }
+        let seen = lines.withLock { $0 }
+        #expect(seen.filter { $0.stream == .standardOutput }.map(\.text) == ["one", "crlf", "saw the marker"])
+        #expect(seen.filter { $0.stream == .standardError }.map(\.text) == ["two"])
+        #expect(output.standardOutput == "one\ncrlf\r\nsaw the marker")
+    }
+
+    @Test("at debug level a process job logs each line of its output, naming the stream")
+    func debugLogging() async throws {
+        let messages = CapturingLogHandler.Messages()
+        var logger = Logger(label: "test") { _ in CapturingLogHandler(messages: messages) }
+        let job = JobReference.process(["/bin/sh", "-c", "echo out; echo err >&2"])
+        let context = { (logger: Logger) in
+            JobContext(
+                runID: UUID(), schedule: "p", occurrence: Date(timeIntervalSince1970: 0), attempt: 1,
+                clock: ManualClock(), logger: logger)
+        }
+        _ = try await JobRegistry().execute(job, context: context(logger))
+        #expect(messages.value.withLock { $0 }.isEmpty, "logged below debug level")
+        logger.logLevel = .debug
+        _ = try await JobRegistry().execute(job, context: context(logger))
+        #expect(messages.value.withLock { $0 }.sorted() == ["err stderr", "out stdout"])
+    }
+
+    @Test("a line longer than the output limit comes in pieces")
+    func longLines() async throws {
+        let executor = ProcessExecutor(configuration: .init(outputLimit: 1024))
+        let lines = Mutex<[String]>([])
+        _ = try await executor.run(.init(arguments: ["/bin/sh", "-c", "head -c 3000 /dev/zero | tr '\\0' x"])) {
+            line in lines.withLock { $0.append(line.text) }
+        }
+        #expect(lines.withLock { $0.map(\.count) } == [1024, 1024, 952])
+    }
+
     @Test("a missing program and missing arguments are clear errors")
     func badInput() async throws {
         await #expect(throws: SchedulingError(.processFailed, message: "")) {
@@ -80,8 +131,7 @@ struct ProcessExecutorTests {
 
     @Test("cancellation terminates the whole process group")
     func cancellation() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("process-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try Self.makeTemporaryDirectory("process")
         defer { try? FileManager.default.removeItem(at: directory) }
         let pidFile = directory.appendingPathComponent("child").path
         // The shell starts a child that ignores nothing; both must die with the group.
@@ -107,7 +157,35 @@ struct ProcessExecutorTests {
     }
 }
 
+/// Keeps each message with its `process.stream` metadata.
+struct CapturingLogHandler: LogHandler {
+    final class Messages: Sendable {
+        let value = Mutex<[String]>([])
+    }
+
+    let messages: Messages
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .info
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let stream = event.metadata?["process.stream"].map { " \($0)" } ?? ""
+        messages.value.withLock { $0.append("\(event.message)\(stream)") }
+    }
+}
+
 extension ProcessExecutorTests {
+    /// A new empty folder for one test; the test removes it.
+    static func makeTemporaryDirectory(_ prefix: String) throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
     /// A killed process whose new parent has not reaped it yet still answers `kill(pid, 0)`.
     static func isZombie(_ pid: pid_t) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),

@@ -78,13 +78,18 @@
             }
             .then("render") { plan, context in
                 let request = plan.request
+                // The script's lines are logged, and its progress reported, as it writes them: a
+                // render of hours shows how far it got while it runs.
                 let result = try await context.effects.processes.run(
                     ProcessExecutor.Parameters(arguments: [
                         "/bin/sh", request.script, plan.output, request.title, "\(request.steps)",
                         "\(request.secondsPerStep)",
-                    ]))
+                    ])
+                ) { line in
+                    context.logger.info("render: \(line.text)")
+                    if let fraction = fraction(ofProgressLine: line.text) { context.progress(fraction, line.text) }
+                }
                 let progress = result.standardOutput.split(separator: "\n").map(String.init)
-                for line in progress { context.logger.info("render: \(line)") }
                 context.progress(1, "rendered")
                 let bytes = try await context.effects.files.read(plan.output).count
                 return Rendered(title: request.title, output: plan.output, bytes: bytes, progress: progress)
@@ -98,6 +103,15 @@
                 try await context.effects.files.write(try encoder.encode(body), to: manifest)
                 return Published(output: rendered.output, manifest: manifest, bytes: rendered.bytes)
             }
+
+        /// The fraction done that a line of the render script reports (`progress 40%`), if it is
+        /// such a line.
+        static func fraction(ofProgressLine line: String) -> Double? {
+            guard line.hasPrefix("progress "), line.hasSuffix("%"),
+                let percent = Double(line.dropFirst("progress ".count).dropLast())
+            else { return nil }
+            return percent / 100
+        }
 
         /// The schedule: every `interval` from the epoch, overlap skip, a timeout and two retries.
         static func schedule(every interval: Duration, timeout: Duration, request: Request) throws -> Schedule {
