@@ -12,7 +12,7 @@
     public import Scheduling
     import Synchronization
 
-    /// A durable ``JobStore`` in one SQLite file: the embedded default.
+    /// A durable `JobStore` in one SQLite file: the embedded default.
     ///
     /// The file is opened in WAL mode with `synchronous=NORMAL` (a write survives a crash of the
     /// process; a power loss can lose the last transactions, never corrupt the file) and a busy
@@ -28,7 +28,7 @@
     ///
     /// History is kept within ``Configuration/retention``: finished runs and skip entries older
     /// than its age, or beyond its count per schedule, are deleted at most once per
-    /// ``HistoryRetention/interval`` of recorded time (the clock of the runs, not the wall clock, so
+    /// `HistoryRetention/interval` of recorded time (the clock of the runs, not the wall clock, so
     /// virtual-time tests prune too), or when you call ``pruneHistory(now:)``.
     public final class SQLiteJobStore: JobStore {
         /// How the store opens and keeps its file.

@@ -9,7 +9,7 @@
 import Foundation
 public import Scheduling
 
-/// The contract every ``JobStore`` must keep, as checks any store can run.
+/// The contract every `JobStore` must keep, as checks any store can run.
 ///
 /// Run each check against a fresh store, one test case per check:
 ///

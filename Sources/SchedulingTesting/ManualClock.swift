@@ -10,7 +10,7 @@ public import Foundation
 @_spi(Testing) public import Scheduling
 import Synchronization
 
-/// A ``SchedulerClock`` that stands still until a test moves it.
+/// A `SchedulerClock` that stands still until a test moves it.
 ///
 /// Sleepers wake when the clock reaches their deadline. Moving the clock does not wait for
 /// anything; to let a scheduler react at each instant, drive it with a ``SchedulerDriver``

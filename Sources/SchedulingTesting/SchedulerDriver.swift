@@ -11,13 +11,13 @@ public import Foundation
 import ServiceLifecycle
 import ServiceLifecycleTestKit
 
-/// Drives a ``Scheduler`` through virtual time on a ``ManualClock``.
+/// Drives a `Scheduler` through virtual time on a ``ManualClock``.
 ///
 /// The driver moves the clock from one sleeper's deadline to the next and, at each instant, waits
 /// until the scheduler has done everything it can: its loop waits again and every attempt either
 /// finished or sleeps on the clock. A year of schedules runs in well under a second.
 ///
-/// Jobs must wait only on the clock (``JobContext/clock``) while driven; a job that waits on
+/// Jobs must wait only on the clock (`JobContext/clock`) while driven; a job that waits on
 /// anything else keeps ``settle()`` waiting until its real-time limit.
 ///
 /// A driver can also drive several schedulers on one clock, such as instances sharing a store:

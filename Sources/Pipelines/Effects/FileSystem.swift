@@ -52,7 +52,7 @@ public protocol ProcessRunner: Sendable {
     /// Runs a process as ``run(_:)`` does, handing over each line of its output as it is written.
     ///
     /// The default implementation runs ``run(_:)`` and then hands over the lines of the output it
-    /// returned, standard output first; ``ProcessExecutor`` hands them over while the process runs.
+    /// returned, standard output first; `ProcessExecutor` hands them over while the process runs.
     func run(
         _ command: ProcessExecutor.Parameters, onLine: @escaping @Sendable (ProcessExecutor.OutputLine) -> Void
     ) async throws -> ProcessExecutor.Output
