@@ -127,7 +127,7 @@ public struct ProcessExecutor: Executor {
         /// The stream the line was written to.
         public var stream: Stream
         /// The line without its line break. A line longer than ``Configuration/outputLimit``
-        /// bytes (at least 1 KiB) comes in pieces of that many bytes.
+        /// bytes (at least 1 KiB) comes in pieces of at most that many bytes, cut between characters.
         public var text: String
 
         /// Creates a line.

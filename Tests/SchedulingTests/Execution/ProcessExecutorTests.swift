@@ -115,6 +115,20 @@ struct ProcessExecutorTests {
         #expect(lines.withLock { $0.map(\.count) } == [1024, 1024, 952])
     }
 
+    @Test("a long line is cut between characters, never inside one")
+    func longLinesOfWideCharacters() async throws {
+        let executor = ProcessExecutor(configuration: .init(outputLimit: 1024))
+        // One byte, then 1,000 two-byte characters: a cut every 1,024 bytes would split one.
+        let text = "x" + String(repeating: "é", count: 1_000)
+        let lines = Mutex<[String]>([])
+        _ = try await executor.run(.init(arguments: ["/bin/sh", "-c", "printf '%s' \"$0\"", text])) { line in
+            lines.withLock { $0.append(line.text) }
+        }
+        let pieces = lines.withLock { $0 }
+        #expect(pieces.map(\.utf8.count) == [1023, 978])
+        #expect(pieces.joined() == text)
+    }
+
     @Test("a missing program and missing arguments are clear errors")
     func badInput() async throws {
         await #expect(throws: SchedulingError(.processFailed, message: "")) {
