@@ -13,8 +13,9 @@ import SchedulingTesting
 import Synchronization
 import Testing
 
-/// The code that README.md and the "Embedding a scheduler" article show, run as written (on a
-/// manual clock instead of a service group), so that the documentation cannot drift from the API.
+/// The code that README.md, the getting-started guide and the "Embedding a scheduler" article
+/// show, run as written (on a manual clock instead of a service group), so that the
+/// documentation cannot drift from the API.
 @Suite struct DocumentedExampleTests {
     @Test func cronExpressionAsTheReadmeShowsIt() throws {
         let cron = try CronExpression("0 10 * * SUN")
@@ -33,6 +34,22 @@ import Testing
         #expect(
             error?.description == "hour field \"24\": hour 24 is out of range 0-23 (column 3); use a value from 0 to 23"
         )
+    }
+
+    @Test func fireTimesAsTheGettingStartedGuideShowsThem() throws {
+        let cron = try CronExpression("0 6 * * MON-FRI")
+        let chicago = try TimeZone.named("America/Chicago")
+        let start = try Timestamp.date(from: "2026-03-06T00:00:00Z")
+        let printed = cron.occurrences(after: start, in: chicago).prefix(3).map { Timestamp.string(from: $0) }
+        // Daylight saving began on the 8th.
+        #expect(printed == ["2026-03-06T12:00:00Z", "2026-03-09T11:00:00Z", "2026-03-10T11:00:00Z"])
+    }
+
+    @Test func badInputAsTheGettingStartedGuideShowsIt() {
+        let error = #expect(throws: SchedulingError.self) { try CronExpression("0 6 * * FRI-MON") }
+        #expect(
+            error?.description
+                == "day-of-week field \"FRI-MON\": FRI-MON wraps around (column 9); write FRI-SAT,SUN-MON")
     }
 
     @Test func weeklyNewsletterRunsOnSundayAndRetries() async throws {
