@@ -164,7 +164,8 @@ public struct ProcessExecutor: Executor {
     /// - Parameters:
     ///   - parameters: The argument array (program first), environment and working directory.
     ///   - onLine: Called with each complete line of either stream, in the order of that stream,
-    ///     and with an unterminated last line when the stream ends.
+    ///     and with an unterminated last line when the stream ends. The two streams are read at
+    ///     once, so calls for a line of each may overlap.
     /// - Returns: The tails of its output streams.
     /// - Throws: As ``run(_:)``.
     public func run(
