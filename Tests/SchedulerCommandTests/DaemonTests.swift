@@ -35,8 +35,7 @@
 
         @Test func adoptingAddsReplacesAndRemovesAgainstTheStore() async throws {
             let store = InMemoryJobStore()
-            let initial = try await ScheduleReconciler.adopt(
-                try Self.configuration(Self.first).schedules, in: Self.scheduler(store))
+            let initial = try await Self.scheduler(store).adopt(try Self.configuration(Self.first).schedules)
             #expect(initial == .init(added: ["a", "b", "c"]))
             #expect(try await store.schedules().map(\.schedule.name) == ["a", "b", "c"])
 
@@ -47,7 +46,7 @@
                   b: { job: { process: ["true"] }, cron: "0 6 * * *" }
                   d: { job: { process: ["true"] }, every: 5m }
                 """)
-            let restart = try await ScheduleReconciler.adopt(edited.schedules, in: Self.scheduler(store))
+            let restart = try await Self.scheduler(store).adopt(edited.schedules)
             #expect(restart == .init(added: ["d"], replaced: ["a"], removed: ["c"]))
             #expect(try await store.schedules().map(\.schedule.name) == ["a", "b", "d"])
         }
@@ -55,9 +54,9 @@
         @Test func anOperatorsDisableSurvivesARestartWithTheSameFile() async throws {
             let store = InMemoryJobStore()
             let schedules = try Self.configuration(Self.first).schedules
-            _ = try await ScheduleReconciler.adopt(schedules, in: Self.scheduler(store))
+            _ = try await Self.scheduler(store).adopt(schedules)
             try await store.saveSchedule(schedules[1].enabled(false))  // scheduler disable b
-            let restart = try await ScheduleReconciler.adopt(schedules, in: Self.scheduler(store))
+            let restart = try await Self.scheduler(store).adopt(schedules)
             #expect(restart.isEmpty)
             #expect(try await store.schedules()[1].schedule.isEnabled == false)
         }
@@ -66,7 +65,7 @@
             let store = InMemoryJobStore()
             let scheduler = Self.scheduler(store)
             let before = try Self.configuration(Self.first).schedules
-            _ = try await ScheduleReconciler.adopt(before, in: scheduler)
+            _ = try await scheduler.adopt(before)
             try await scheduler.disable("c")  // an operator's change the edit does not touch
             let after = try Self.configuration(
                 """
@@ -92,7 +91,7 @@
             let store = InMemoryJobStore()
             let scheduler = Self.scheduler(store)
             let initial = try SchedulerConfiguration.load(file: file).schedules
-            _ = try await ScheduleReconciler.adopt(initial, in: scheduler)
+            _ = try await scheduler.adopt(initial)
             let reloader = ConfigReloader(
                 file: file, initial: initial, load: { try SchedulerConfiguration.load(file: file).schedules },
                 scheduler: scheduler, clock: SystemClock(), logger: Self.logger)
@@ -110,8 +109,7 @@
 
         @Test func triggerRecordsARequestForAKnownScheduleOnly() async throws {
             let store = InMemoryJobStore()
-            _ = try await ScheduleReconciler.adopt(
-                try Self.configuration(Self.first).schedules, in: Self.scheduler(store))
+            _ = try await Self.scheduler(store).adopt(try Self.configuration(Self.first).schedules)
             let instant = Date(timeIntervalSince1970: 1_800_000_000)
             let run = try await store.requestRun(of: "b", at: instant)
             #expect(run.isRequest && run.origin == .manual && run.occurrence == instant)

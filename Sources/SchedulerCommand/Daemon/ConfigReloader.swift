@@ -74,7 +74,7 @@
         ///
         /// - Returns: What changed, or nil when the file did not load.
         @discardableResult
-        func reload(because reason: String) async -> ScheduleReconciler.Changes? {
+        func reload(because reason: String) async -> ScheduleChanges? {
             contents = FileManager.default.contents(atPath: file)
             let desired: [Schedule]
             do {

@@ -103,7 +103,7 @@
         /// Adopts the schedules, then runs until SIGTERM or SIGINT (or cancellation) and a graceful
         /// shutdown.
         package func run(gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint]) async throws {
-            let changes = try await ScheduleReconciler.adopt(source.initial, in: scheduler)
+            let changes = try await scheduler.adopt(source.initial)
             logger.info(
                 "schedules adopted",
                 metadata: [
