@@ -140,6 +140,15 @@ extension SchedulingError {
             suggestion: "check the name with `scheduler status`"
         )
     }
+
+    /// The error for a job name that no executor knows.
+    static func jobNotFound(_ name: String) -> SchedulingError {
+        SchedulingError(
+            .jobNotFound,
+            message: "no job is registered as '\(name)'",
+            suggestion: "register it with JobRegistry.register(\"\(name)\", ...) before starting the scheduler"
+        )
+    }
 }
 
 extension SchedulingError.Code {

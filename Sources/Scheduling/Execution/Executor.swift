@@ -29,6 +29,25 @@ public protocol Executor: Sendable {
 
     /// Whether this executor knows a job name; the scheduler refuses schedules naming unknown jobs.
     func canExecute(_ jobName: String) -> Bool
+
+    /// Checks a job before the scheduler accepts a schedule that runs it: that the job is known
+    /// and that its parameters are what it takes, so that a mistake shows when the schedule is
+    /// added instead of failing every run.
+    ///
+    /// The default implementation checks ``canExecute(_:)`` only.
+    ///
+    /// - Throws: ``SchedulingError/Code/jobNotFound`` for an unknown job,
+    ///   ``SchedulingError/Code/invalidParameters`` for parameters the job cannot take.
+    func validate(_ job: JobReference) throws
+}
+
+extension Executor {
+    /// Checks that the job is known.
+    ///
+    /// - Throws: ``SchedulingError/Code/jobNotFound`` when ``canExecute(_:)`` is false.
+    public func validate(_ job: JobReference) throws {
+        guard canExecute(job.name) else { throw SchedulingError.jobNotFound(job.name) }
+    }
 }
 
 /// What a job knows about the attempt it runs.

@@ -25,7 +25,14 @@ public struct JobRegistry: Executor {
     /// A job body: decoded parameters in, JSON result out.
     public typealias Body = @Sendable (JSONValue, JobContext) async throws -> JSONValue?
 
-    private var bodies: [String: Body] = [:]
+    /// A registered job: what runs it, and what checks its parameters before a schedule that
+    /// names it is accepted.
+    private struct Job {
+        var body: Body
+        var validate: @Sendable (JSONValue) throws -> Void = { _ in }
+    }
+
+    private var jobs: [String: Job] = [:]
 
     /// Creates a registry.
     ///
@@ -48,10 +55,12 @@ public struct JobRegistry: Executor {
         parameters: P.Type,
         _ body: @escaping @Sendable (P, JobContext) async throws -> Void
     ) {
-        bodies[name] = { json, context in
-            try await body(Self.decode(json, as: P.self, job: name), context)
-            return nil
-        }
+        jobs[name] = Job(
+            body: { json, context in
+                try await body(Self.decode(json, as: P.self, job: name), context)
+                return nil
+            },
+            validate: { json in _ = try Self.decode(json, as: P.self, job: name) })
     }
 
     /// Registers a job with typed parameters and an `Encodable` result stored with the run.
@@ -67,9 +76,11 @@ public struct JobRegistry: Executor {
         result: R.Type,
         _ body: @escaping @Sendable (P, JobContext) async throws -> R
     ) {
-        bodies[name] = { json, context in
-            try JSONValue(encoding: try await body(Self.decode(json, as: P.self, job: name), context))
-        }
+        jobs[name] = Job(
+            body: { json, context in
+                try JSONValue(encoding: try await body(Self.decode(json, as: P.self, job: name), context))
+            },
+            validate: { json in _ = try Self.decode(json, as: P.self, job: name) })
     }
 
     /// Registers a job that takes no parameters.
@@ -78,7 +89,7 @@ public struct JobRegistry: Executor {
     ///   - name: The job name schedules refer to.
     ///   - body: The job.
     public mutating func register(_ name: String, _ body: @escaping @Sendable (JobContext) async throws -> Void) {
-        bodies[name] = { _, context in
+        jobs[name] = Job { _, context in
             try await body(context)
             return nil
         }
@@ -86,31 +97,36 @@ public struct JobRegistry: Executor {
 
     /// Routes a job name to another executor.
     public mutating func register(_ name: String, executor: some Executor) {
-        bodies[name] = { json, context in
-            try await executor.execute(JobReference(name, parameters: json), context: context)
-        }
+        jobs[name] = Job(
+            body: { json, context in
+                try await executor.execute(JobReference(name, parameters: json), context: context)
+            },
+            validate: { json in try executor.validate(JobReference(name, parameters: json)) })
     }
 
     /// The registered job names, sorted.
-    public var jobNames: [String] { bodies.keys.sorted() }
+    public var jobNames: [String] { jobs.keys.sorted() }
 
     /// Runs the job registered under the reference's name.
     ///
     /// - Throws: ``SchedulingError/Code/jobNotFound`` for an unknown name, ``SchedulingError/Code/invalidParameters``
     ///   when the parameters do not decode, or what the job throws.
     public func execute(_ job: JobReference, context: JobContext) async throws -> JSONValue? {
-        guard let body = bodies[job.name] else {
-            throw SchedulingError(
-                .jobNotFound,
-                message: "no job is registered as '\(job.name)'",
-                suggestion: "register it with JobRegistry.register(\"\(job.name)\", ...) before starting the scheduler"
-            )
-        }
-        return try await body(job.parameters, context)
+        guard let registered = jobs[job.name] else { throw SchedulingError.jobNotFound(job.name) }
+        return try await registered.body(job.parameters, context)
     }
 
     /// Whether a job name is registered.
-    public func canExecute(_ jobName: String) -> Bool { bodies[jobName] != nil }
+    public func canExecute(_ jobName: String) -> Bool { jobs[jobName] != nil }
+
+    /// Checks that the job is registered and that its parameters decode into the type it was
+    /// registered with (a job registered without parameters takes any).
+    ///
+    /// - Throws: ``SchedulingError/Code/jobNotFound`` or ``SchedulingError/Code/invalidParameters``.
+    public func validate(_ job: JobReference) throws {
+        guard let registered = jobs[job.name] else { throw SchedulingError.jobNotFound(job.name) }
+        try registered.validate(job.parameters)
+    }
 
     private static func decode<P: Decodable>(_ json: JSONValue, as type: P.Type, job: String) throws -> P {
         do {

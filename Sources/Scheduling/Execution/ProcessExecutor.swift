@@ -76,16 +76,7 @@ public struct ProcessExecutor: Executor {
     ///   ``SchedulingError/Code/processFailed`` when it cannot start or exits non-zero, and
     ///   `CancellationError` when cancelled (after the process group was terminated).
     public func execute(_ job: JobReference, context: JobContext) async throws -> JSONValue? {
-        let parameters: Parameters
-        do {
-            parameters = try job.parameters.decode(Parameters.self)
-        } catch {
-            throw SchedulingError(
-                .invalidParameters,
-                message: "process job parameters do not decode: \(error)",
-                suggestion: "give an argument array, such as {\"arguments\": [\"/bin/echo\", \"hello\"]}"
-            )
-        }
+        let parameters = try Self.parameters(of: job)
         // At debug level the log shows the output as the process writes it.
         let logger = context.logger
         let output =
@@ -97,6 +88,40 @@ public struct ProcessExecutor: Executor {
             }
             : try await run(parameters)
         return ["exitCode": 0, "stdout": .string(output.standardOutput), "stderr": .string(output.standardError)]
+    }
+
+    /// Checks that the job is a process job whose parameters name a program.
+    ///
+    /// - Throws: ``SchedulingError/Code/jobNotFound`` for another job,
+    ///   ``SchedulingError/Code/invalidParameters`` for parameters without a program.
+    public func validate(_ job: JobReference) throws {
+        guard canExecute(job.name) else { throw SchedulingError.jobNotFound(job.name) }
+        _ = try Self.program(of: Self.parameters(of: job))
+    }
+
+    /// A process job's parameters.
+    private static func parameters(of job: JobReference) throws -> Parameters {
+        do {
+            return try job.parameters.decode(Parameters.self)
+        } catch {
+            throw SchedulingError(
+                .invalidParameters,
+                message: "process job parameters do not decode: \(error)",
+                suggestion: "give an argument array, such as {\"arguments\": [\"/bin/echo\", \"hello\"]}"
+            )
+        }
+    }
+
+    /// The program a process job runs: the first argument.
+    private static func program(of parameters: Parameters) throws -> String {
+        guard let program = parameters.arguments.first, !program.isEmpty else {
+            throw SchedulingError(
+                .invalidParameters,
+                message: "process job has no program",
+                suggestion: "put the program first in the argument array"
+            )
+        }
+        return program
     }
 
     /// What a process that exited with status 0 wrote, each stream cut to its last
@@ -175,13 +200,7 @@ public struct ProcessExecutor: Executor {
     }
 
     private func run(_ parameters: Parameters, lines: (@Sendable (OutputLine) -> Void)?) async throws -> Output {
-        guard let program = parameters.arguments.first, !program.isEmpty else {
-            throw SchedulingError(
-                .invalidParameters,
-                message: "process job has no program",
-                suggestion: "put the program first in the argument array"
-            )
-        }
+        let program = try Self.program(of: parameters)
         let executable: Executable = program.contains("/") ? .path(FilePath(program)) : .name(program)
         var environment = Environment.inherit
         if let variables = parameters.environment {

@@ -139,7 +139,9 @@ extension Scheduler {
         for item in stored {
             let schedule = item.schedule
             do {
-                try checkJobs(of: schedule)
+                // A definition this scheduler runs already had its parameters checked, unless it
+                // was loaded at start: each poll checks only that its jobs are known.
+                try checkJobs(of: schedule, parameters: entries[schedule.name]?.schedule != schedule)
                 leftOut[schedule.name] = nil
             } catch {
                 // Said once per definition, not at every poll.
@@ -207,13 +209,25 @@ extension Scheduler {
         addTimer(at: now.addingTimeInterval(interval.seconds), .poll)
     }
 
-    private func checkJobs(of schedule: Schedule) throws {
-        for job in [schedule.job, schedule.fallback].compactMap({ $0 }) where !executor.canExecute(job.name) {
-            throw SchedulingError(
-                .jobNotFound,
-                message: "schedule '\(schedule.name)' runs job '\(job.name)', which no executor knows",
-                suggestion: "register '\(job.name)' with the executor before adding the schedule"
-            )
+    /// Refuses a schedule whose job or fallback no executor knows, or cannot take its parameters.
+    ///
+    /// - Parameter parameters: Whether to check the jobs' parameters too (``Executor/validate(_:)``).
+    private func checkJobs(of schedule: Schedule, parameters: Bool = true) throws {
+        for job in [schedule.job, schedule.fallback].compactMap({ $0 }) {
+            guard executor.canExecute(job.name) else {
+                throw SchedulingError(
+                    .jobNotFound,
+                    message: "schedule '\(schedule.name)' runs job '\(job.name)', which no executor knows",
+                    suggestion: "register '\(job.name)' with the executor before adding the schedule"
+                )
+            }
+            guard parameters else { continue }
+            do {
+                try executor.validate(job)
+            } catch let error as SchedulingError {
+                throw SchedulingError(
+                    error.code, message: "schedule '\(schedule.name)': \(error.message)", suggestion: error.suggestion)
+            }
         }
     }
 }
