@@ -114,8 +114,20 @@
                     times: ["25:00"]
                   nojob:
                     cron: "@daily"
+                  noprogram:
+                    job: { process: [] }
+                    every: 1h
+                  shell:
+                    job: { process: "echo hi" }
+                    every: 1h
                 """)
-            #expect(errors.count == 8)
+            #expect(errors.count == 10)
+            #expect(
+                errors.contains { $0.hasPrefix("test.yaml:27: error: 'process' in schedule 'noprogram' is empty;") })
+            #expect(
+                errors.contains {
+                    $0.hasPrefix("test.yaml:30: error: 'process' in schedule 'shell' is not a list of arguments")
+                })
             #expect(errors.contains { $0.hasPrefix("test.yaml:5: error: schedule 'inference' has two trigger keys") })
             #expect(
                 errors.contains(

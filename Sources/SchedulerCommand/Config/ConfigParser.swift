@@ -230,8 +230,11 @@
             check(fields, allowed: ["process", "env", "cwd", "name", "params"], context: "'\(key)' of \(context)")
             if let process = value(fields, "process") {
                 guard case .sequence(let sequence) = process, !sequence.isEmpty else {
+                    let isEmptyList = if case .sequence = process { true } else { false }
                     report(
-                        "process", line: line(process), message: "'process' in \(context) is not a list of arguments",
+                        "process", line: line(process),
+                        message: isEmptyList
+                            ? "'process' in \(context) is empty" : "'process' in \(context) is not a list of arguments",
                         suggestion: "write it as [program, argument, ...], never a shell string")
                     return nil
                 }
