@@ -44,6 +44,13 @@ struct JobValidationTests {
         #expect(throws: SchedulingError(.invalidParameters, message: "")) {
             try jobs.validate(JobReference("process", parameters: ["arguments": 5]))
         }
+        // A name routed to an executor is checked by that executor, under that name.
+        var routed = JobRegistry(processes: nil)
+        routed.register("backup", executor: ProcessExecutor())
+        try routed.validate(JobReference("backup", parameters: ["arguments": ["/bin/true"]]))
+        #expect(throws: SchedulingError(.invalidParameters, message: "")) {
+            try routed.validate(JobReference("backup", parameters: ["arguments": []]))
+        }
     }
 
     @Test("adding a schedule whose job or fallback cannot take its parameters fails, naming the schedule")
