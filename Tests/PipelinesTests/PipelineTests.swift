@@ -193,12 +193,12 @@ struct PipelineTests {
     func replayedLines() async throws {
         struct Canned: ProcessRunner {
             func run(_ command: ProcessExecutor.Parameters) async throws -> ProcessExecutor.Output {
-                ProcessExecutor.Output(standardOutput: "a\n\nb", standardError: "e\n")
+                ProcessExecutor.Output(standardOutput: "a\r\n\nb", standardError: "e\n")
             }
         }
         let lines = Mutex<[ProcessExecutor.OutputLine]>([])
         let output = try await Canned().run(.init(arguments: ["tool"])) { line in lines.withLock { $0.append(line) } }
-        #expect(output.standardOutput == "a\n\nb")
+        #expect(output.standardOutput == "a\r\n\nb")
         #expect(
             lines.withLock { $0 } == [
                 .init(stream: .standardOutput, text: "a"), .init(stream: .standardOutput, text: ""),

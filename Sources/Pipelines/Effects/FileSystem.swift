@@ -68,7 +68,9 @@ extension ProcessRunner {
             (.standardOutput, output.standardOutput), (.standardError, output.standardError),
         ]
         for (stream, text) in streams {
-            var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            // Split at `\n` and at `\r\n`, which a string holds as one character, as
+            // `ProcessExecutor` splits the lines it hands over.
+            var lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
             if lines.last?.isEmpty == true { lines.removeLast() }  // after the last line break
             for line in lines { onLine(ProcessExecutor.OutputLine(stream: stream, text: String(line))) }
         }
