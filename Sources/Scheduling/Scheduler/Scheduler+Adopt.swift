@@ -47,18 +47,23 @@ extension Scheduler {
     ///   - removingOthers: Whether to remove the schedules that are not among `schedules`. Default
     ///     true; false when the application also adds schedules at run time.
     /// - Returns: What changed.
-    /// - Throws: ``SchedulingError/Code/scheduleExists`` when two schedules share a name (and then
-    ///   nothing changes), ``SchedulingError/Code/jobNotFound`` when the executor does not know a
-    ///   schedule's job, or a store error. The schedules before the one that failed are adopted.
+    /// - Throws: ``SchedulingError/Code/scheduleExists`` when two schedules share a name,
+    ///   ``SchedulingError/Code/jobNotFound`` or ``SchedulingError/Code/invalidParameters`` when a
+    ///   schedule's job is unknown or cannot take its parameters (in these cases nothing changes),
+    ///   or a store error, which leaves adopted what was adopted before it.
     @discardableResult
     public func adopt(_ schedules: [Schedule], removingOthers: Bool = true) async throws -> ScheduleChanges {
+        // Every schedule is checked before anything changes: bad input leaves the schedules as they were.
         var names = Set<String>()
-        for schedule in schedules where !names.insert(schedule.name).inserted {
-            throw SchedulingError(
-                .scheduleExists,
-                message: "two schedules to adopt are named '\(schedule.name)'",
-                suggestion: "give each schedule its own name"
-            )
+        for schedule in schedules {
+            guard names.insert(schedule.name).inserted else {
+                throw SchedulingError(
+                    .scheduleExists,
+                    message: "two schedules to adopt are named '\(schedule.name)'",
+                    suggestion: "give each schedule its own name"
+                )
+            }
+            try checkJobs(of: schedule)
         }
         let stored = Dictionary(
             uniqueKeysWithValues: try await self.schedules().map { ($0.schedule.name, $0.schedule) })

@@ -212,7 +212,7 @@ extension Scheduler {
     /// Refuses a schedule whose job or fallback no executor knows, or cannot take its parameters.
     ///
     /// - Parameter parameters: Whether to check the jobs' parameters too (``Executor/validate(_:)``).
-    private func checkJobs(of schedule: Schedule, parameters: Bool = true) throws {
+    func checkJobs(of schedule: Schedule, parameters: Bool = true) throws {
         for job in [schedule.job, schedule.fallback].compactMap({ $0 }) {
             guard executor.canExecute(job.name) else {
                 throw SchedulingError(

@@ -106,5 +106,11 @@ struct SchedulerAdoptTests {
         await #expect(throws: SchedulingError(.jobNotFound, message: "")) {
             try await driver.scheduler.adopt([unknown])
         }
+        // A bad schedule in the list leaves the adopted ones as they were: nothing removed or added.
+        try await driver.scheduler.adopt([Self.hourly("a")])
+        await #expect(throws: SchedulingError(.jobNotFound, message: "")) {
+            try await driver.scheduler.adopt([Self.hourly("b"), unknown])
+        }
+        #expect(try await store.schedules().map(\.schedule.name) == ["a"])
     }
 }
