@@ -60,7 +60,7 @@ public struct JobRegistry: Executor {
                 try await body(Self.decode(json, as: P.self, job: name), context)
                 return nil
             },
-            validate: { json in _ = try Self.decode(json, as: P.self, job: name) })
+            validate: Self.decodes(P.self, job: name))
     }
 
     /// Registers a job with typed parameters and an `Encodable` result stored with the run.
@@ -80,7 +80,7 @@ public struct JobRegistry: Executor {
             body: { json, context in
                 try JSONValue(encoding: try await body(Self.decode(json, as: P.self, job: name), context))
             },
-            validate: { json in _ = try Self.decode(json, as: P.self, job: name) })
+            validate: Self.decodes(P.self, job: name))
     }
 
     /// Registers a job that takes no parameters.
@@ -126,6 +126,13 @@ public struct JobRegistry: Executor {
     public func validate(_ job: JobReference) throws {
         guard let registered = jobs[job.name] else { throw SchedulingError.jobNotFound(job.name) }
         try registered.validate(job.parameters)
+    }
+
+    /// A check that parameters decode as `P`.
+    private static func decodes<P: Decodable & Sendable>(_ type: P.Type, job: String)
+        -> @Sendable (JSONValue) throws -> Void
+    {
+        { json in _ = try decode(json, as: P.self, job: job) }
     }
 
     private static func decode<P: Decodable>(_ json: JSONValue, as type: P.Type, job: String) throws -> P {
