@@ -129,25 +129,23 @@ public struct SchedulerDriver: Sendable {
         let bells = schedulers.map(\.activityBell)
         let end = ContinuousClock.now.advanced(by: settleLimit)
         // Twice at rest with nothing changed in between: a ring may trail the change it reports.
-        var lastRest: [UInt64]?
+        var lastRest: UInt64?
         var yields = 0
         while true {
             for bell in bells { bell.acknowledge() }
-            let activities = schedulers.map(\.currentActivity)
-            let rest = activities.map(\.version) + [clock.version]
-            if Self.isAtRest(activities, sleepers: clock.sleeperCount) {
-                if let lastRest, lastRest == rest { return }
-                lastRest = rest
+            let look = Look(at: schedulers, clock: clock)
+            if look.isAtRest {
+                if let lastRest, lastRest == look.versions { return }
+                lastRest = look.versions
                 await Task.yield()
                 continue
             }
             lastRest = nil
             try Task.checkCancellation()
             guard ContinuousClock.now < end else {
-                let attempts = activities.reduce(0) { $0 + $1.attempts }
                 throw DriverError(
                     message: "the scheduler did not settle at \(Timestamp.string(from: clock.now)): "
-                        + "\(attempts) attempts active, \(clock.sleeperCount) sleepers; "
+                        + "\(look.attempts) attempts active, \(clock.sleeperCount) sleepers; "
                         + "do the jobs wait on something other than the clock?"
                 )
             }
@@ -165,15 +163,6 @@ public struct SchedulerDriver: Sendable {
 
     /// How many times ``settle()`` yields and looks again before it waits for a ring.
     private static let yieldsBeforeWaiting = 64
-
-    /// Whether every loop is stopped or parked with each of its attempts asleep on the clock and
-    /// none of them told to stop (a stopped attempt may still sleep while its task winds down).
-    private static func isAtRest(_ activities: [SchedulerActivity], sleepers: Int) -> Bool {
-        if activities.allSatisfy(\.isStopped) { return true }
-        guard activities.allSatisfy({ $0.isStopped || ($0.isParked && $0.stoppingAttempts == 0) }) else { return false }
-        // A parked loop sleeps on the clock, and so does each of its attempts at rest.
-        return sleepers == activities.reduce(0) { $0 + ($1.isStopped ? 0 : 1 + $1.attempts) }
-    }
 
     private static func waitForAny(of bells: [Doorbell]) async {
         if bells.count == 1 {
@@ -193,6 +182,38 @@ public struct SchedulerDriver: Sendable {
             if schedulers.allSatisfy(\.currentActivity.isStopped) { return }
             if let next = clock.nextDeadline { clock.advance(to: next) }
         }
+    }
+}
+
+/// What the driver sees of its schedulers and clock at one look. The driver looks many times per
+/// instant, so a look is one pass over the schedulers that builds nothing.
+private struct Look {
+    /// The sum of the schedulers' activity versions and the clock's. Each only grows, so the sum
+    /// changes whenever one of them does.
+    var versions: UInt64
+    /// Whether every loop is stopped, or parked with no attempt told to stop while every attempt
+    /// started sleeps on the clock: a parked loop sleeps on it too, and so does each of its
+    /// attempts at rest.
+    var isAtRest: Bool
+    /// The attempts started whose completion the loops have not handled yet.
+    var attempts = 0
+
+    init(at schedulers: [Scheduler], clock: ManualClock) {
+        var versions: UInt64 = 0
+        var isStopped = true
+        var isParked = true
+        var sleepers = 0
+        for scheduler in schedulers {
+            let activity = scheduler.currentActivity
+            versions &+= activity.version
+            attempts += activity.attempts
+            guard !activity.isStopped else { continue }
+            isStopped = false
+            isParked = isParked && activity.isParked && activity.stoppingAttempts == 0
+            sleepers += 1 + activity.attempts
+        }
+        self.versions = versions &+ clock.version
+        isAtRest = isStopped || (isParked && clock.sleeperCount == sleepers)
     }
 }
 
