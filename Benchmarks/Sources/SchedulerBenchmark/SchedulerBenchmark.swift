@@ -32,7 +32,12 @@ import Synchronization
 /// `LEAD=ms` sets the schedulers' lead time (default 100 ms; 0 prepares nothing ahead), and
 /// `CONCURRENCY=n` the throughput scheduler's concurrency limit (default 256). `KIND=cron` or
 /// `KIND=interval` keeps only the 5,000 schedules of that kind: the cron schedules fall due 5,000 at
-/// a time, the intervals about 83 at a time.
+/// a time, the intervals about 83 at a time. `SCHEDULES=n` sets the throughput run's schedule count
+/// (half cron, half intervals; default 10,000), to see how the cost per occurrence depends on how
+/// much state the scheduler and the store keep.
+///
+/// The throughput run reports the processor time per occurrence too (user and system, all threads):
+/// on a shared machine it varies less from run to run than the occurrences per second of real time.
 @main
 struct SchedulerBenchmark {
     static let logger = Logger(label: "benchmark") { _ in SwiftLogNoOpLogHandler() }
@@ -70,8 +75,9 @@ struct SchedulerBenchmark {
             try! TimeZone.named($0)
         }
         let kind = ProcessInfo.processInfo.environment["KIND"] ?? "both"
-        let schedules = kind == "cron" || kind == "interval" ? 5_000 : 10_000
-        for index in 0..<5_000 {
+        let perKind = ProcessInfo.processInfo.environment["SCHEDULES"].flatMap(Int.init).map { max(1, $0 / 2) } ?? 5_000
+        let schedules = kind == "cron" || kind == "interval" ? perKind : 2 * perKind
+        for index in 0..<perKind {
             if kind != "interval" {
                 try await scheduler.add(
                     Schedule(
@@ -91,6 +97,7 @@ struct SchedulerBenchmark {
         // Whole days, or a fraction of one (`DAYS=0.1`) for a quick look under a profiler.
         let days = ProcessInfo.processInfo.environment["DAYS"].flatMap(Double.init) ?? 30
         let end = start.addingTimeInterval(days * 86_400)
+        let processorBefore = processorSeconds()
         let elapsed = try await driver.run { driver in
             let began = ContinuousClock.now
             guard soak else {
@@ -116,11 +123,16 @@ struct SchedulerBenchmark {
             }
             return ContinuousClock.now - began
         }
+        let processorTime = processorSeconds() - processorBefore
         let occurrences = executed.load(ordering: .relaxed)
         print(
             "throughput: \(occurrences) occurrences of \(schedules.formatted()) schedules over \(days.formatted()) virtual days in \(String(format: "%.2f", seconds(elapsed))) s"
         )
         print("throughput: \(Int(Double(occurrences) / seconds(elapsed))) occurrences per second")
+        print(
+            "throughput: \(String(format: "%.2f", processorTime / Double(max(1, occurrences)) * 1e6)) µs of processor time per occurrence "
+                + "(\(String(format: "%.2f", processorTime)) s in all threads)"
+        )
     }
 
     /// A duration in seconds.
@@ -216,6 +228,21 @@ struct SchedulerBenchmark {
     static func heapInUse() -> Int {
         Int(heap_statistics_bytes_in_use())
     }
+
+    /// The processor time that the process used so far, user and system, in seconds.
+    static func processorSeconds() -> Double {
+        var usage = rusage()
+        guard getrusage(usageOfSelf, &usage) == 0 else { return 0 }
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
+    #if canImport(Glibc)
+        /// `RUSAGE_SELF`, which Glibc imports as an enumeration case rather than the number `getrusage` takes.
+        private static let usageOfSelf = __rusage_who_t(RUSAGE_SELF.rawValue)
+    #else
+        private static let usageOfSelf = RUSAGE_SELF
+    #endif
 
     static func residentBytes() -> Int {
         guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
