@@ -21,6 +21,8 @@ import Foundation
 /// flush is written once, in its state at the flush.
 struct PendingWrites {
     private var runs: [Scheduler.ActiveRun] = []
+    /// Runs that became ready and may start in this pass: see ``recordUnlessStarted(_:)``.
+    private var newlyReady: [Scheduler.ActiveRun] = []
     private var skips: [SkipRecord] = []
     private var cursors: [String: Date] = [:]
 
@@ -30,6 +32,22 @@ struct PendingWrites {
         run.isWritePending = true
         run.isRecorded = true
         runs.append(run)
+    }
+
+    /// Notes that a run became ready: its attempt, when it begins in this pass, records it with the
+    /// chunk it starts in; otherwise ``recordWaitingRuns()`` records it as it waits, before the
+    /// pass's cursors are written. The first chunk of a burst thus writes its own runs, not every
+    /// ready run's, and a ready run is still written once in the pass.
+    mutating func recordUnlessStarted(_ run: Scheduler.ActiveRun) {
+        guard !run.isRecorded else { return }
+        newlyReady.append(run)
+    }
+
+    /// Notes for writing the runs that became ready and have not been recorded since: they wait
+    /// for a slot.
+    mutating func recordWaitingRuns() {
+        for run in newlyReady where run.isActive && !run.isRecorded { record(run) }
+        newlyReady.removeAll(keepingCapacity: true)
     }
 
     /// Notes skip entries to append to the ledger.

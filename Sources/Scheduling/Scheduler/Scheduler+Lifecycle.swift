@@ -92,6 +92,7 @@ extension Scheduler {
     /// - Returns: Whether the skips and runs were written.
     @discardableResult
     func flushWrites(now: Date, includingCursors: Bool = true) async -> Bool {
+        if includingCursors { pendingWrites.recordWaitingRuns() }
         if let waitUntil = writesWaitUntil {
             guard waitUntil <= now else { return false }
             writesWaitUntil = nil

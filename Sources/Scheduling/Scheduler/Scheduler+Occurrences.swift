@@ -376,7 +376,6 @@ extension Scheduler {
             stage(activeRun)
             return
         }
-        pendingWrites.record(activeRun)
         entry.activeRuns.append(run.id)
         makeReady(activeRun, now: now)
     }
@@ -451,7 +450,6 @@ extension Scheduler {
             of: occurrence, entry: entry, origin: activeRun.record.origin, excluding: id, now: now)
         {
         case .ready:
-            pendingWrites.record(activeRun)
             makeReady(activeRun, now: now)
         case .buffer:
             pendingWrites.record(activeRun)
@@ -487,7 +485,9 @@ extension Scheduler {
         return list.count
     }
 
-    /// Sets an admitted run's deadline timers, tells the subscribers it fired, and queues it.
+    /// Sets an admitted run's deadline timers, tells the subscribers it fired, and queues it. Its
+    /// record is written when its attempt begins, or at the end of the pass if it still waits for
+    /// a slot then (see ``PendingWrites/recordUnlessStarted(_:)``).
     private func makeReady(_ activeRun: ActiveRun, now: Date) {
         let run = activeRun.record
         if let policy = activeRun.schedule.deadline, let deadline = activeRun.deadline, deadline > now {
@@ -495,6 +495,7 @@ extension Scheduler {
             if atRisk > now, policy.buffer > .zero { addTimer(at: atRisk, .atRisk(run.id)) }
             addTimer(at: deadline, .deadline(run.id))
         }
+        pendingWrites.recordUnlessStarted(activeRun)
         emit(.fired, run: run, now: now)
         logger.debug(
             "occurrence fired",

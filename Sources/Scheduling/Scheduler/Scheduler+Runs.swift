@@ -38,12 +38,32 @@ extension Scheduler {
 
     /// Starts ready runs while the concurrency limit allows, most urgent first.
     ///
-    /// The attempts are recorded (one write for all of them) before any of their jobs executes, so
-    /// that a crash leaves each one in the store for recovery.
+    /// The runs start in chunks that double in size from ``firstStartChunk``: each chunk's attempts
+    /// are recorded (one write for the chunk) before any of their jobs executes, so that a crash
+    /// leaves each one in the store for recovery, and are handed to the workers before the next
+    /// chunk is recorded. The first jobs of a burst thus start after a few records are written,
+    /// not after all of them, while the number of writes grows only with the logarithm of the
+    /// burst's size. When a write fails, the chunk's runs and those after it wait in the ready
+    /// queue for the store.
     func startReadyRuns(now: Date, group: inout DiscardingTaskGroup) async {
+        var chunk = Self.firstStartChunk
+        while executing < configuration.concurrency, !ready.isEmpty {
+            guard await startChunk(of: chunk, now: now, group: &group) else { return }
+            chunk *= 2
+        }
+    }
+
+    /// How many ready runs the first chunk of ``startReadyRuns(now:group:)`` starts.
+    static let firstStartChunk = 16
+
+    /// Starts at most `limit` ready runs, most urgent first, recording their attempts before
+    /// handing them to the workers.
+    ///
+    /// - Returns: False when the store did not take the records: the runs are ready again.
+    private func startChunk(of limit: Int, now: Date, group: inout DiscardingTaskGroup) async -> Bool {
         var starts: [Start] = []
         var begun: [ActiveRun] = []
-        while executing < configuration.concurrency, let item = ready.popMin() {
+        while starts.count < limit, executing < configuration.concurrency, let item = ready.popMin() {
             // A run that finished or started since it was queued left a stale item behind.
             guard item.run.readyToken == item.sequence, item.run.executingAttempt == nil else { continue }
             if let start = beginAttempt(item.run, now: now) {
@@ -51,12 +71,12 @@ extension Scheduler {
                 begun.append(item.run)
             }
         }
-        guard !starts.isEmpty else { return }
+        guard !starts.isEmpty else { return true }
         await renewLease(now: now, force: false)
         guard await flushWrites(now: now, includingCursors: false) else {
             // Not recorded, so not started: they wait for the store to take their records.
             for run in begun { undoAttempt(run) }
-            return
+            return false
         }
         setActivity { $0.attempts += starts.count }
         for run in begun {
@@ -76,6 +96,7 @@ extension Scheduler {
         }
         workers.submit(starts)
         hireWorkers(&group)
+        return true
     }
 
     /// Starts the workers that the pool asks for: when attempts wait and no worker is idle.

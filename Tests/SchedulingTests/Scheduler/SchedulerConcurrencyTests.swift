@@ -9,6 +9,7 @@
 import Foundation
 @_spi(Testing) import Scheduling
 import SchedulingTesting
+import Synchronization
 import Testing
 
 @Suite("Scheduler concurrency")
@@ -96,6 +97,46 @@ struct SchedulerConcurrencyTests {
         #expect(runs.filter { $0.status == .cancelled }.count == 64)
         #expect(runs.filter { $0.status == .skipped }.count == 136)
         #expect(skips.filter { $0.reason == .shutdown }.count == 136)
+    }
+
+    /// The loop records and hands over a burst's attempts in chunks: the store is held at its
+    /// second write of runs until a job has run, which it can only when the first chunk was handed
+    /// over before the rest was written.
+    @Test("a burst's first jobs start after their own records are written, not after every run's")
+    func burstStartsInChunks() async throws {
+        let store = InMemoryJobStore()
+        let writes = Mutex(0)
+        let jobRan = Doorbell()
+        // For each job: whether its own run was recorded as running, and how many runs were recorded.
+        let seen = Mutex<[(ownRunning: Bool, recorded: Int)]>([])
+        var jobs = JobRegistry()
+        jobs.register("quick") { context in
+            let own = try await store.run(id: context.runID)
+            let recorded = try await store.countRuns(matching: RunQuery())
+            seen.withLock { $0.append((own?.status == .running, recorded)) }
+            jobRan.ring()
+        }
+        let (driver, _) = Fixture.scheduler(jobs: jobs, store: store, concurrency: 100) { operation, moment in
+            guard operation == .saveRuns, moment == .before else { return }
+            let write = writes.withLock {
+                $0 += 1
+                return $0
+            }
+            if write == 2 { await jobRan.wait(ignoringCancellation: true) }
+        }
+        let start = Self.start
+        try await driver.run { driver in
+            try await Self.addHourly(100, "quick", to: driver.scheduler)
+            try await driver.advance(to: start.addingTimeInterval(3600))
+        }
+        let observations = seen.withLock { $0 }
+        #expect(observations.count == 100)
+        let unrecorded = observations.filter { !$0.ownRunning }.count
+        #expect(unrecorded == 0, "a job ran before its run was recorded")
+        let first = try #require(observations.map(\.recorded).min())
+        #expect(first < 100, "the first job waited for every run of the burst to be written")
+        let succeeded = try await Fixture.allRuns(store).filter { $0.status == .succeeded }
+        #expect(succeeded.count == 100)
     }
 
     /// The loop checks for cancellation once per pass; a cancellation that lands later in the
