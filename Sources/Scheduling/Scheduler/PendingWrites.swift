@@ -39,7 +39,6 @@ struct PendingWrites {
     /// pass's cursors are written. The first chunk of a burst thus writes its own runs, not every
     /// ready run's, and a ready run is still written once in the pass.
     mutating func recordUnlessStarted(_ run: Scheduler.ActiveRun) {
-        guard !run.isRecorded else { return }
         newlyReady.append(run)
     }
 
