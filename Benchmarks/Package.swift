@@ -4,7 +4,8 @@ import PackageDescription
 // Release-mode measurements, kept out of the main package so that they never run as tests.
 // Run: swift run -c release --package-path Benchmarks cron-benchmark
 //      swift run -c release --package-path Benchmarks scheduler-benchmark [throughput|lateness|memory|soak]
-//        (JOBS=n sets the lateness benchmark's job count, STORE=sqlite runs it on a SQLite file)
+//        (JOBS=n sets the lateness benchmark's job count, STORE=sqlite runs it on a SQLite file;
+//        STORE=discarding runs the throughput benchmark on a store that keeps nothing)
 //      swift run -c release --package-path Benchmarks store-benchmark [record|history|in-memory]
 let package = Package(
     name: "swift-scheduling-benchmarks",

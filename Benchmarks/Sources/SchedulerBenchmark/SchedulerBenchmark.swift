@@ -38,6 +38,8 @@ import Synchronization
 ///
 /// The throughput run reports the processor time per occurrence too (user and system, all threads):
 /// on a shared machine it varies less from run to run than the occurrences per second of real time.
+/// `STORE=discarding` runs it on a store that keeps nothing but the schedules (see
+/// `DiscardingJobStore`): the scheduler's own cost per occurrence, without the store's.
 @main
 struct SchedulerBenchmark {
     static let logger = Logger(label: "benchmark") { _ in SwiftLogNoOpLogHandler() }
@@ -62,7 +64,9 @@ struct SchedulerBenchmark {
         let start = Date(timeIntervalSince1970: 1_767_225_600)
         let clock = ManualClock(now: start)
         let concurrency = ProcessInfo.processInfo.environment["CONCURRENCY"].flatMap(Int.init) ?? 256
-        let store = InMemoryJobStore(configuration: .init(runsPerSchedule: 4, skipsPerSchedule: 4))
+        let store: any JobStore =
+            ProcessInfo.processInfo.environment["STORE"] == "discarding"
+            ? DiscardingJobStore() : InMemoryJobStore(configuration: .init(runsPerSchedule: 4, skipsPerSchedule: 4))
         let scheduler = Scheduler(
             store: store,
             executor: jobs,
@@ -126,7 +130,7 @@ struct SchedulerBenchmark {
         let processorTime = processorSeconds() - processorBefore
         let occurrences = executed.load(ordering: .relaxed)
         print(
-            "throughput: \(occurrences) occurrences of \(schedules.formatted()) schedules over \(days.formatted()) virtual days in \(String(format: "%.2f", seconds(elapsed))) s"
+            "throughput (\(type(of: store))): \(occurrences) occurrences of \(schedules.formatted()) schedules over \(days.formatted()) virtual days in \(String(format: "%.2f", seconds(elapsed))) s"
         )
         print("throughput: \(Int(Double(occurrences) / seconds(elapsed))) occurrences per second")
         print(
