@@ -76,7 +76,27 @@
                         {"schedule":"off","enabled":false,"paused":true,"last_run":null,"last_status":null,"next":null,"runs":0,"failures":0}
 
                         """)
+                #expect(
+                    StatusReport.text(of: lines) == [
+                        "nightly  active    last 2026-03-08T07:00:00Z  succeeded  next 2026-03-09T07:00:00Z  runs 3  failures 1",
+                        "off      disabled  last -                                next -                     runs 0  failures 0",
+                    ])
             }
+        }
+
+        @Test func textTablePadsEveryColumnButTheLastToItsWidestCell() {
+            var table = TextTable()
+            table.append(["a", "long cell", "x"])
+            table.append(["wider", "b", ""])
+            table.append(["c", "ragged row with one cell more", "y", "last"])
+            table.append([])
+            #expect(
+                table.lines == [
+                    "a      long cell                      x",
+                    "wider  b",
+                    "c      ragged row with one cell more  y  last",
+                    "",
+                ])
         }
 
         @Test func commandsRefuseAMissingStateWithoutCreatingIt() throws {

@@ -71,13 +71,15 @@
                 try JSONLines.write(runs.map(Line.init))
                 return
             }
+            var table = TextTable()
             for run in runs {
                 let line = Line(run)
-                var text = "\(line.occurrence)  \(line.schedule)  \(line.status)  attempts \(line.attempts)"
-                if let error = line.error { text += "  error: \(error)" }
-                if let fallback = line.fallback { text += "  fallback: \(fallback)" }
-                print(text)
+                var row = [line.occurrence, line.schedule, line.status, "attempts \(line.attempts)"]
+                if let error = line.error { row.append("error: \(error)") }
+                if let fallback = line.fallback { row.append("fallback: \(fallback)") }
+                table.append(row)
             }
+            table.print()
         }
     }
 
@@ -127,10 +129,12 @@
                 try JSONLines.write(lines)
                 return
             }
+            var table = TextTable()
             for line in lines {
                 let range = line.count > 1 ? " (\(line.count) occurrences to \(line.lastOccurrence ?? "?"))" : ""
-                print("\(line.occurrence)  \(line.schedule)  \(line.reason)\(range)  \(line.detail)")
+                table.append([line.occurrence, line.schedule, line.reason + range, line.detail])
             }
+            table.print()
         }
     }
 #endif

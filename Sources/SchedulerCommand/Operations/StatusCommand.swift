@@ -93,12 +93,21 @@
                 try JSONLines.write(lines)
                 return
             }
+            for line in text(of: lines) { print(line) }
+        }
+
+        /// The status as text, one line a schedule in aligned columns.
+        static func text(of lines: [StatusCommand.Line]) -> [String] {
+            var table = TextTable()
             for line in lines {
-                let state = !line.enabled ? "disabled" : line.paused ? "paused" : "active"
-                print(
-                    "\(line.schedule)  \(state)  last \(line.lastRun ?? "-") \(line.lastStatus ?? "")  "
-                        + "next \(line.next ?? "-")  runs \(line.runs)  failures \(line.failures)")
+                table.append([
+                    line.schedule, !line.enabled ? "disabled" : line.paused ? "paused" : "active",
+                    "last \(line.lastRun ?? "-")", line.lastStatus ?? "", "next \(line.next ?? "-")",
+                    "runs \(line.runs)",
+                    "failures \(line.failures)",
+                ])
             }
+            return table.lines
         }
     }
 
