@@ -12,9 +12,6 @@
 struct TextTable {
     private var rows: [[String]] = []
 
-    /// Creates an empty table.
-    init() {}
-
     /// Adds a row; rows may have different numbers of cells.
     mutating func append(_ row: [String]) {
         rows.append(row)
