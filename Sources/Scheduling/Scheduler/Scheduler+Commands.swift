@@ -39,6 +39,7 @@ extension Scheduler {
         let entry = entry
         entry.generation &+= 1
         entry.isInstalled = true
+        walks[entry.schedule.name] = nil
         entries[entry.schedule.name] = entry
         scheduleDueTimer(for: entry)
     }
@@ -121,6 +122,7 @@ extension Scheduler {
     private func forget(_ name: String, now: Date) async {
         guard let entry = entries.removeValue(forKey: name) else { return }
         entry.generation &+= 1
+        walks[name] = nil
         entry.isInstalled = false
         let waiting = entry.buffered + (overdue.removeValue(forKey: name) ?? []).map(\.record.id)
         for id in waiting {

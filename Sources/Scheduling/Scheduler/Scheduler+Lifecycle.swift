@@ -22,7 +22,7 @@ extension Scheduler {
         for (id, run) in active where run.executingAttempt == nil {
             if run.record.attempts.isEmpty {
                 recordSkips(
-                    [(run.record.occurrence, .shutdown, "the scheduler shut down before it started")],
+                    SkippedOccurrences(run.record.occurrence, .shutdown, "the scheduler shut down before it started"),
                     schedule: run.record.schedule, now: now)
                 finish(id, status: .skipped, now: now, message: "the scheduler shut down before it started")
             } else {
@@ -32,6 +32,7 @@ extension Scheduler {
         ready = Heap()
         staged = [:]
         overdue = [:]
+        walks = [:]
         addTimer(at: now.addingTimeInterval(configuration.shutdownGracePeriod.seconds), .grace)
     }
 

@@ -143,12 +143,15 @@ extension Scheduler {
                     _ = timers.popMin()
                     if other.generation == otherGeneration { due.append(other) }
                 }
-                await fireDue(due, now: now)
+                let hasMore = await fireDue(due, now: now)
                 // Start what is ready once every occurrence due at this instant is in the queue,
                 // so that priorities order them, before handling later instants.
                 if timers.min.map({ $0.at > top.at }) ?? true {
                     await startReadyRuns(now: now, group: &group)
                 }
+                // A schedule with more events due than a pass handles fires again in the next
+                // pass, after the commands, completions and writes that wait.
+                if hasMore { return }
             case .release:
                 guard phase == .running, var runs = staged.removeValue(forKey: top.at) else { continue }
                 if !canStartAll(runs.count) { runs.sort { $0.record.schedule < $1.record.schedule } }

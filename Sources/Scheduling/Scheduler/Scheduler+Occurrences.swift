@@ -19,14 +19,14 @@ extension Scheduler {
     struct FirePlan {
         var entry: Entry
         var generation: Int
-        /// The entry's next event before the plan moved it on: where to go back to when the
+        /// The entry's next event before its walk moved it on: where to go back to when the
         /// claim fails.
         var previousEvent: Trigger.Event?
         /// Where the occurrences to claim and run stand, in order, in the pass's list of claims:
         /// one list for every plan of the pass instead of one array each.
         var claims: Range<Int> = 0..<0
-        /// The occurrences skipped, with the reason and its detail, recorded once the claim is made.
-        var skipped: [(Date, SkipRecord.Reason, String)] = []
+        /// The occurrences skipped, recorded once the claim is made.
+        var skipped = SkippedOccurrences()
         /// The last occurrence handled, run or skipped: the schedule's new cursor.
         var last: Date?
         /// Whether more events are due than one pass handles.
@@ -42,13 +42,46 @@ extension Scheduler {
         var dropped: [(ActiveRun, SkipRecord.Reason, String)] = []
     }
 
+    /// What a plan found walking a schedule's due events, kept between passes when there are more
+    /// than one pass handles: nothing of it is recorded until the walk ends, so that a walk cut
+    /// short (a shutdown, a new definition, a crash) leaves the schedule as it was.
+    struct Walk {
+        /// The event the walk began at: where to go back to when its claim fails.
+        var start: Trigger.Event?
+        /// The missed occurrences that the catch-up policy may still run.
+        var missed: [Date] = []
+        /// How many occurrences were missed in all.
+        var missedCount = 0
+        /// When `missed` is compacted next.
+        var compactAt = Scheduler.missedCompaction
+        var skipped = SkippedOccurrences()
+        /// The last occurrence walked that is due: the schedule's new cursor.
+        var last: Date?
+
+        /// Skips the missed occurrences that the catch-up policy does not select now: it never
+        /// will, as it selects the earliest, or the latest few, of all of them.
+        ///
+        /// - Parameter overdue: How many overdue runs come before the missed occurrences.
+        mutating func compact(_ policy: CatchUpPolicy, after overdue: Int) {
+            let selected = policy.selection(ofMissed: overdue + missed.count)
+            for (index, instant) in missed.enumerated() where !selected.contains(overdue + index) {
+                skipped.add(instant, .notCaughtUp, "")
+            }
+            missed = selected.clamped(to: overdue..<overdue + missed.count).map { missed[$0 - overdue] }
+            compactAt = max(Scheduler.missedCompaction, 2 * missed.count)
+        }
+    }
+
     /// Handles every event due at `now` of the schedules given: claims the occurrences to run
     /// (one store call for all of them), admits their runs, records skips and moves cursors.
     ///
     /// When the claim fails (the store did not answer), the schedules that had occurrences to
     /// claim are left as they were and fire again after a delay that doubles with each failure
     /// up to a minute; their catch-up policy then decides, as after any absence.
-    func fireDue(_ due: [Entry], now: Date) async {
+    ///
+    /// - Returns: Whether a schedule has more events due than one pass handles (see
+    ///   ``eventsPerPass``): it fires again at once, and the pass should end first.
+    func fireDue(_ due: [Entry], now: Date) async -> Bool {
         var due = due
         if !canStartAll(due.count) { due.sort { $0.schedule.name < $1.schedule.name } }
         var plans: [FirePlan] = []
@@ -83,8 +116,10 @@ extension Scheduler {
                 refireAt = now.addingTimeInterval(delay)
             }
         }
+        var hasMore = false
         for plan in plans {
             let entry = plan.entry
+            hasMore = hasMore || plan.hasMore
             if tokens == nil, !plan.claims.isEmpty {
                 // Nothing of this plan happened: go back, and fire again later.
                 if !plan.overdue.isEmpty {
@@ -98,7 +133,8 @@ extension Scheduler {
             }
             recordSkips(plan.skipped, schedule: entry.schedule.name, now: now)
             for (run, reason, detail) in plan.dropped {
-                recordSkips([(run.record.occurrence, reason, detail)], schedule: entry.schedule.name, now: now)
+                recordSkips(
+                    SkippedOccurrences(run.record.occurrence, reason, detail), schedule: entry.schedule.name, now: now)
                 finish(run.record.id, status: .skipped, now: now, message: detail)
             }
             for run in plan.resumed {
@@ -122,6 +158,7 @@ extension Scheduler {
                 }
             }
         }
+        return hasMore
     }
 
     /// Records that a schedule handled every occurrence up to and including `occurrence`.
@@ -149,18 +186,36 @@ extension Scheduler {
     ) -> FirePlan {
         let schedule = entry.schedule
         let name = schedule.name
+        // A walk that an earlier pass cut short goes on.
+        var walk = (walks.isEmpty ? nil : walks.removeValue(forKey: name)) ?? Walk(start: entry.nextEvent)
         var plan = FirePlan(
-            entry: entry, generation: entry.generation, previousEvent: entry.nextEvent,
+            entry: entry, generation: entry.generation, previousEvent: walk.start,
             overdue: overdue.isEmpty ? [] : overdue.removeValue(forKey: name) ?? [])
         let policy = schedule.catchUp
         let windowStart = now.addingTimeInterval(-policy.window.seconds)
-        var missed: [Date] = []
-        var skipped: [(Date, SkipRecord.Reason, String)] = []
+        // Overdue runs prepared ahead are the oldest missed occurrences: they come first.
+        var overdue: [ActiveRun] = []
+        for run in plan.overdue {
+            if run.due < windowStart {
+                let detail = "missed by more than the catch-up window \(policy.window)"
+                plan.dropped.append((run, .outsideCatchUpWindow, detail))
+            } else {
+                overdue.append(run)
+            }
+        }
         var handled = 0
         let first = claims.count
         let lead = leadSeconds
         let grace = policy.grace.seconds
-        while let event = entry.nextEvent, handled < 100_000 {
+        while let event = entry.nextEvent {
+            // After a long absence the walk takes several passes, so that commands and other
+            // schedules are served in between. Occurrences within the grace come last: once one is
+            // claimed, the walk ends in this pass.
+            guard handled < Self.eventsPerPass || claims.count > first else {
+                walks[name] = walk
+                if !plan.overdue.isEmpty { self.overdue[name] = plan.overdue }
+                return FirePlan(entry: entry, generation: entry.generation, previousEvent: walk.start, hasMore: true)
+            }
             let due = event.isSkippedByGap ? event.instant : schedule.dueTime(of: event.instant)
             if due > now {
                 // The same arithmetic as the timer's, so that the timer's instant always finds it.
@@ -168,7 +223,7 @@ extension Scheduler {
                 // Once a graceful shutdown is requested nothing more is prepared: it waits only for
                 // what already was.
                 guard
-                    claims.count == first, missed.isEmpty, entry.activeRuns.isEmpty, !entry.hasPreparedRun,
+                    claims.count == first, walk.missedCount == 0, entry.activeRuns.isEmpty, !entry.hasPreparedRun,
                     entry.buffered.isEmpty,
                     !event.isSkippedByGap, schedule.isEnabled, !entry.isPaused, !schedule.dependsOnCompletion,
                     !shared.shutdownRequested.load(ordering: .relaxed)
@@ -180,39 +235,30 @@ extension Scheduler {
             handled += 1
             // An occurrence prepared ahead moves the cursor when it is due (see `release`): until
             // then a new definition still sees the occurrences before it.
-            if due <= now { plan.last = event.instant }
+            if due <= now { walk.last = event.instant }
             entry.nextEvent = schedule.dependsOnCompletion ? nil : schedule.nextEvent(after: event.instant)
             if event.isSkippedByGap {
-                skipped.append(
-                    (event.instant, .dstGap, "its wall-clock time does not exist in \(name)'s zone that day"))
+                walk.skipped.add(
+                    event.instant, .dstGap, "its wall-clock time does not exist in \(name)'s zone that day")
             } else if !schedule.isEnabled {
-                skipped.append((event.instant, .disabled, "the schedule is disabled"))
+                walk.skipped.add(event.instant, .disabled, "the schedule is disabled")
             } else if entry.isPaused {
-                skipped.append((event.instant, .paused, "the schedule is paused"))
+                walk.skipped.add(event.instant, .paused, "the schedule is paused")
             } else if now.timeIntervalSince(due) <= grace {
                 // The caught-up occurrences go before these, below.
                 claims.append((event.instant, .scheduled))
             } else if due < windowStart {
-                skipped.append(
-                    (event.instant, .outsideCatchUpWindow, "missed by more than the catch-up window \(policy.window)"))
+                walk.skipped.add(
+                    event.instant, .outsideCatchUpWindow, "missed by more than the catch-up window \(policy.window)")
             } else {
-                missed.append(event.instant)
+                walk.missed.append(event.instant)
+                walk.missedCount += 1
+                if walk.missed.count >= walk.compactAt { walk.compact(policy, after: overdue.count) }
             }
         }
-        plan.hasMore = handled >= 100_000
-        // Overdue runs prepared ahead are the oldest missed occurrences: they come first.
-        var overdue: [ActiveRun] = []
-        for run in plan.overdue {
-            if run.due < windowStart {
-                let detail = "missed by more than the catch-up window \(policy.window)"
-                plan.dropped.append((run, .outsideCatchUpWindow, detail))
-            } else {
-                overdue.append(run)
-            }
-        }
-        let count = overdue.count + missed.count
+        let count = overdue.count + walk.missedCount
         if count > 0 {
-            let selected = policy.selection(ofMissed: count)
+            let selected = policy.selection(ofMissed: overdue.count + walk.missed.count)
             let detail = "missed; catch-up mode \(policy.mode) ran \(selected.count) of \(count)"
             for (index, run) in overdue.enumerated() {
                 if selected.contains(index) {
@@ -221,45 +267,30 @@ extension Scheduler {
                     plan.dropped.append((run, .notCaughtUp, detail))
                 }
             }
-            for (index, instant) in missed.enumerated() where !selected.contains(overdue.count + index) {
-                skipped.append((instant, .notCaughtUp, detail))
-            }
-            let claimed = selected.clamped(to: overdue.count..<count)
-            if !claimed.isEmpty {
-                claims.insert(contentsOf: claimed.map { (missed[$0 - overdue.count], .catchUp) }, at: first)
-            }
+            walk.compact(policy, after: overdue.count)
+            walk.skipped.describe(.notCaughtUp, as: detail)
+            let claimed = walk.missed.map { ($0, JobRun.Origin.catchUp) }
+            claims.insert(contentsOf: claimed, at: first)
         }
         plan.claims = first..<claims.count
-        plan.skipped = skipped
+        plan.skipped = walk.skipped
+        plan.last = walk.last
         return plan
     }
 
-    /// Notes skip entries for the pass's writes, folding more than 100 of one reason into one
-    /// entry, and tells the subscribers.
-    func recordSkips(_ skipped: [(Date, SkipRecord.Reason, String)], schedule: String, now: Date) {
+    /// How many of a schedule's due events its plan walks in one pass; a walk over more goes on
+    /// in the next passes (see ``Walk``).
+    static let eventsPerPass = 100_000
+
+    /// How many missed occurrences a walk collects before it skips those that the catch-up policy
+    /// can no longer run.
+    static let missedCompaction = 1_024
+
+    /// Notes skip entries for the pass's writes (more than ``SkippedOccurrences/foldLimit`` of one
+    /// reason fold into one entry) and tells the subscribers.
+    func recordSkips(_ skipped: SkippedOccurrences, schedule: String, now: Date) {
         guard !skipped.isEmpty else { return }
-        var records: [SkipRecord] = []
-        let byReason = Dictionary(grouping: skipped, by: \.1)
-        for (reason, items) in byReason {
-            if items.count > 100, let first = items.first, let last = items.last {
-                records.append(
-                    SkipRecord(
-                        schedule: schedule,
-                        occurrence: first.0,
-                        reason: reason,
-                        detail: first.2,
-                        recorded: now,
-                        count: items.count,
-                        lastOccurrence: last.0
-                    )
-                )
-            } else {
-                records += items.map {
-                    SkipRecord(schedule: schedule, occurrence: $0.0, reason: reason, detail: $0.2, recorded: now)
-                }
-            }
-        }
-        records.sort { $0.occurrence < $1.occurrence }
+        let records = skipped.records(schedule: schedule, recorded: now)
         pendingWrites.record(records)
         if isObserved(.skipped) {
             for record in records {
@@ -288,7 +319,7 @@ extension Scheduler {
         }
         let admission = overlapAdmission(of: instant, entry: entry, origin: origin, excluding: nil, now: now)
         if case .skip(let detail) = admission {
-            recordSkips([(instant, .overlap, detail)], schedule: name, now: now)
+            recordSkips(SkippedOccurrences(instant, .overlap, detail), schedule: name, now: now)
             return
         }
         let run = JobRun(
@@ -406,7 +437,8 @@ extension Scheduler {
             !entry.schedule.isEnabled
             ? (.disabled, "the schedule is disabled") : entry.isPaused ? (.paused, "the schedule is paused") : nil
         if let skip {
-            recordSkips([(occurrence, skip.reason, skip.detail)], schedule: entry.schedule.name, now: now)
+            recordSkips(
+                SkippedOccurrences(occurrence, skip.reason, skip.detail), schedule: entry.schedule.name, now: now)
             finish(id, status: .skipped, now: now, message: skip.detail)
             return
         }
@@ -457,7 +489,7 @@ extension Scheduler {
             entry.buffered.append(id)
             emit(.fired, run: activeRun.record, now: now, message: "waiting behind the active run")
         case .skip(let detail):
-            recordSkips([(occurrence, .overlap, detail)], schedule: entry.schedule.name, now: now)
+            recordSkips(SkippedOccurrences(occurrence, .overlap, detail), schedule: entry.schedule.name, now: now)
             finish(id, status: .skipped, now: now, message: detail)
         }
     }

@@ -253,6 +253,9 @@ public actor Scheduler: Service {
     /// stood still (a suspended machine), by schedule name: the schedule's next plan lets the
     /// catch-up policy decide about them together with its other missed occurrences.
     var overdue: [String: [ActiveRun]] = [:]
+    /// Walks over more due events than one pass handles, by schedule name, to go on with in the
+    /// schedule's next plan (see ``eventsPerPass``).
+    var walks: [String: Walk] = [:]
     var timers = Heap<TimerItem>()
     /// The loop's wake-up for the earliest timer while it waits; see ``Alarm``.
     var alarm: Alarm?

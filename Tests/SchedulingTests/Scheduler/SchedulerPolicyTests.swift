@@ -67,6 +67,52 @@ struct SchedulerPolicyTests {
         #expect(skips.map(\.reason) == [.outsideCatchUpWindow, .outsideCatchUpWindow])
     }
 
+    @Test(
+        "after days away, a per-second schedule runs what its catch-up policy selects from all it missed, and every other occurrence has a skip entry",
+        arguments: [CatchUpPolicy.Mode.all(maximum: 3), .latest, .earliest, .none])
+    func longAbsence(mode: CatchUpPolicy.Mode) async throws {
+        var jobs = JobRegistry()
+        jobs.register("tick") { _ in }
+        let store = InMemoryJobStore(configuration: .init(skipsPerSchedule: 10_000))
+        let policy = CatchUpPolicy(mode: mode, grace: .zero, window: .seconds(2 * 86_400))
+        let (first, _) = Fixture.scheduler(jobs: jobs, store: store)
+        try await first.run { driver in
+            try await driver.scheduler.add(
+                Schedule("tick", job: JobReference("tick"), trigger: .every(.seconds(1)), catchUp: policy))
+            try await driver.advance(by: .seconds(9))
+        }
+        // Five days away: three before the window (more events than one pass walks), two within it.
+        let back = Self.start.addingTimeInterval(5 * 86_400)
+        let (second, _) = Fixture.scheduler(at: Timestamp.string(from: back), jobs: jobs, store: store)
+        try await second.run { _ in }
+
+        let runs = try await Fixture.allRuns(store)
+        let skips = try await Fixture.allSkips(store)
+        let second1 = { (offset: Double) in back.addingTimeInterval(offset) }
+        let caughtUp: [Date] =
+            switch mode {
+            case .latest: [second1(-1)]
+            case .earliest: [Self.start.addingTimeInterval(3 * 86_400)]
+            case .none: []
+            default: [second1(-3), second1(-2), second1(-1)]
+            }
+        #expect(runs.filter { $0.origin == .catchUp }.map(\.occurrence) == caughtUp)
+        // The occurrence on time runs, unless a caught-up run is still active (overlap skip).
+        #expect(
+            runs.contains { $0.occurrence == back } || skips.contains { $0.occurrence == back && $0.reason == .overlap }
+        )
+        // Every occurrence from the first to the one at `back` either ran or is counted in a skip entry.
+        let firstOccurrence = try #require(runs.first).occurrence
+        #expect(runs.count + skips.map(\.count).reduce(0, +) == Int(back.timeIntervalSince(firstOccurrence)) + 1)
+        // Five days of events take several passes, recorded together: one entry for each reason.
+        #expect(skips.filter { $0.reason == .outsideCatchUpWindow }.map(\.count) == [3 * 86_400 - 10])
+        #expect(skips.filter { $0.reason == .notCaughtUp }.count == 1)
+        #expect(
+            skips.allSatisfy {
+                $0.lastOccurrence ?? $0.occurrence == $0.occurrence.addingTimeInterval(Double($0.count - 1))
+            })
+    }
+
     /// Runs a per-minute schedule whose job takes 150 seconds, for ten minutes.
     static func overlap(_ policy: OverlapPolicy) async throws -> ([JobRun], [SkipRecord], Int) {
         let counter = Counter()
