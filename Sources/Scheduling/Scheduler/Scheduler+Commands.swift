@@ -89,10 +89,12 @@ extension Scheduler {
             guard let entry = entries[name] else { throw SchedulingError.scheduleNotFound(name) }
             entry.schedule = entry.schedule.enabled(enabled)
             try await store.saveSchedule(entry.schedule)
+            restartWalk(of: entry)
         case .setPaused(let name, let paused):
-            guard entries[name] != nil else { throw SchedulingError.scheduleNotFound(name) }
+            guard let entry = entries[name] else { throw SchedulingError.scheduleNotFound(name) }
             try await store.setPaused(paused, schedule: name)
-            entries[name]?.isPaused = paused
+            entry.isPaused = paused
+            restartWalk(of: entry)
         case .trigger(let name):
             guard let entry = entries[name] else { throw SchedulingError.scheduleNotFound(name) }
             guard phase != .draining else { return nil }
@@ -106,6 +108,13 @@ extension Scheduler {
             try await synchronize(now: now)
         }
         return nil
+    }
+
+    /// Starts an entry's walk over its due events again (see ``Walk``), so that a pause or a
+    /// change of its enabled flag applies to all of them, as when it comes before the walk.
+    private func restartWalk(of entry: Entry) {
+        guard let walk = walks.removeValue(forKey: entry.schedule.name) else { return }
+        entry.nextEvent = walk.start
     }
 
     /// Gives an entry a new definition; runs in flight keep the old one.

@@ -89,6 +89,13 @@ extension Scheduler {
     /// The loop waits on the doorbell itself; an ``Alarm`` sleeps on the clock and rings it. The
     /// alarm of the previous wait stays when it still sleeps until the same instant.
     private func wait(until deadline: Date?) async {
+        if let deadline, deadline <= clock.now, !Task.isCancelled {
+            // Due already (a walk that goes on, see `Walk`): the loop goes round again at once,
+            // first letting in the calls that wait for the actor, commands among them. A ring that
+            // is pending would not suspend the loop.
+            await Task.yield()
+            return
+        }
         let target = deadline ?? clock.now.addingTimeInterval(366 * 86_400)
         setActivity { $0.isParked = true }
         defer { setActivity { $0.isParked = false } }

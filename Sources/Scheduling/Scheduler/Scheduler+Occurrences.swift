@@ -44,7 +44,8 @@ extension Scheduler {
 
     /// What a plan found walking a schedule's due events, kept between passes when there are more
     /// than one pass handles: nothing of it is recorded until the walk ends, so that a walk cut
-    /// short (a shutdown, a new definition, a crash) leaves the schedule as it was.
+    /// short (a shutdown, a new definition, a crash) leaves the schedule as it was. A pause, a
+    /// resumption or a change of the enabled flag starts it again.
     struct Walk {
         /// The event the walk began at: where to go back to when its claim fails.
         var start: Trigger.Event?
