@@ -13,16 +13,22 @@ import Logging
 extension Scheduler {
     // MARK: Loading and commands
 
+    /// Loads the store's schedules once.
+    ///
+    /// A command that comes in while ``run()`` waits for the store loads them too (the actor is
+    /// reentrant); whichever finishes first installs its entries, and the other installs nothing,
+    /// so that no schedule has two entries, one of them out of reach of later commands.
     func loadIfNeeded() async throws {
         guard !isLoaded else { return }
         let now = clock.now
+        var loaded: [Entry] = []
         for stored in try await store.schedules() {
             var cursor = stored.cursor ?? now
             if stored.cursor == nil {
                 try await store.advanceCursor(of: stored.schedule.name, to: now)
                 cursor = now
             }
-            install(
+            loaded.append(
                 Entry(
                     schedule: stored.schedule,
                     isPaused: stored.isPaused,
@@ -32,11 +38,19 @@ extension Scheduler {
                 )
             )
         }
+        guard !isLoaded else { return }
+        for entry in loaded { install(entry) }
         isLoaded = true
     }
 
     private func install(_ entry: Entry) {
-        let entry = entry
+        if let previous = entries[entry.schedule.name], previous !== entry {
+            // Made by a load or a command that overlapped this one (the actor is reentrant): it
+            // retires, so that its timers lapse instead of running a schedule that later commands
+            // no longer reach.
+            previous.generation &+= 1
+            previous.isInstalled = false
+        }
         entry.generation &+= 1
         entry.isInstalled = true
         walks[entry.schedule.name] = nil

@@ -7,12 +7,44 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
-import Scheduling
+@_spi(Testing) import Scheduling
 import SchedulingTesting
+import Synchronization
 import Testing
 
 @Suite("Scheduler basics")
 struct SchedulerBasicsTests {
+    @Test("a schedule added while the scheduler loads its store has one entry: once removed, it stops running")
+    func commandDuringLoad() async throws {
+        let runs = Counter()
+        var jobs = JobRegistry()
+        jobs.register("tick") { _ in runs.increment() }
+        let store = InMemoryJobStore()
+        try await store.saveSchedule(Schedule("stored", job: JobReference("tick"), trigger: .every(.seconds(60))))
+        // The scheduler's own load waits, having read the store, until the command is done.
+        let loads = Atomic(0)
+        let commandDone = Doorbell()
+        let (driver, _) = Fixture.scheduler(jobs: jobs, store: store) { operation, moment in
+            if operation == .schedules, moment == .after, loads.add(1, ordering: .relaxed).newValue == 1 {
+                await commandDone.wait()
+            }
+        }
+        let scheduler = driver.scheduler
+        let running = Task { try await scheduler.run() }
+        while loads.load(ordering: .relaxed) == 0 { await Task.yield() }
+        try await scheduler.add(Schedule("added", job: JobReference("tick"), trigger: .every(.seconds(60))))
+        commandDone.ring()
+        try await driver.settle()
+        try await driver.advance(by: .seconds(600))
+        #expect(runs.count == 20)
+        try await scheduler.remove("stored")
+        try await scheduler.remove("added")
+        try await driver.advance(by: .seconds(600))
+        #expect(runs.count == 20)
+        running.cancel()
+        _ = try? await running.value
+    }
+
     @Test("an every-minute cron runs sixty times in an hour, in order, once each")
     func everyMinute() async throws {
         let counter = Counter()
