@@ -111,7 +111,8 @@ extension Scheduler {
             restartWalk(of: entry)
         case .trigger(let name):
             guard let entry = entries[name] else { throw SchedulingError.scheduleNotFound(name) }
-            guard phase != .draining else { return nil }
+            // A stopping or stopped scheduler would never start it.
+            guard phase != .draining, phase != .stopped else { return nil }
             let run = JobRun(
                 id: runIdentifiers.nextIdentifier(), schedule: name, occurrence: now, origin: .manual,
                 owner: configuration.instance, created: now)

@@ -368,7 +368,7 @@ public actor Scheduler: Service {
     ///
     /// - Returns: The new run's identifier.
     /// - Throws: ``SchedulingError/Code/scheduleNotFound``, ``SchedulingError/Code/notRunning``
-    ///   during shutdown, or a store error.
+    ///   during or after shutdown, or a store error.
     @discardableResult
     public func trigger(_ name: String) async throws -> UUID {
         guard let id = try await perform(.trigger(name)) else { throw Self.notRunning() }
@@ -471,7 +471,7 @@ public actor Scheduler: Service {
     static func notRunning() -> SchedulingError {
         SchedulingError(
             .notRunning,
-            message: "the scheduler is shutting down",
+            message: "the scheduler is shutting down or has stopped",
             suggestion: "trigger runs before shutdown begins"
         )
     }

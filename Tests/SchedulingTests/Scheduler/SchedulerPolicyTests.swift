@@ -384,6 +384,9 @@ struct SchedulerPolicyTests {
         }
         let run = try #require(try await store.run(id: id))
         #expect(run.origin == .manual && run.status == .succeeded && run.occurrence == Self.start)
+        // Once stopped, the scheduler would never start it: a trigger is refused, and nothing is written.
+        await #expect(throws: SchedulingError.self) { try await driver.scheduler.trigger("daily") }
+        #expect(try await Fixture.allRuns(store).count == 1)
     }
 
     @Test("graceful shutdown lets attempts finish within the grace period, cancels the rest, and records it all")
