@@ -185,6 +185,7 @@ extension Scheduler {
                 }
                 if entry.isPaused != item.isPaused {
                     entry.isPaused = item.isPaused
+                    restartWalk(of: entry)
                     logger.info(
                         item.isPaused ? "schedule paused" : "schedule resumed",
                         metadata: ["scheduler.schedule": "\(schedule.name)"])
