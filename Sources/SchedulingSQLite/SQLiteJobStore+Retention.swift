@@ -14,7 +14,8 @@
 
     extension SQLiteJobStore {
         /// Deletes the history that ``Configuration/retention`` no longer keeps: finished runs and
-        /// skip entries older than its maximum age, those beyond its count per schedule, and
+        /// skip entries older than its maximum age (a folded skip entry by the last occurrence it
+        /// counts), those beyond its count per schedule, and
         /// checkpoints older than the maximum age. Active runs are never deleted.
         ///
         /// The store calls it itself at most once per retention interval of recorded time; call it
@@ -34,7 +35,13 @@
                         sql: "DELETE FROM runs WHERE occurrence < ? AND status NOT IN \(Schema.activeStatuses)",
                         arguments: [cutoff])
                     deleted += db.changesCount
-                    try db.execute(sql: "DELETE FROM skips WHERE occurrence < ?", arguments: [cutoff])
+                    // A folded entry (see `SkipRecord.count`) is as old as the last occurrence it counts.
+                    try db.execute(
+                        sql: """
+                            DELETE FROM skips
+                            WHERE occurrence < ? AND (last_occurrence IS NULL OR last_occurrence < ?)
+                            """,
+                        arguments: [cutoff, cutoff])
                     try db.execute(sql: "DELETE FROM checkpoints WHERE created < ?", arguments: [cutoff])
                 }
                 if let keep {

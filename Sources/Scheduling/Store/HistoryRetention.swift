@@ -13,7 +13,8 @@
 /// let retention = HistoryRetention(maximumAge: .seconds(30 * 86_400), runsPerSchedule: 500)
 /// ```
 public struct HistoryRetention: Sendable, Hashable {
-    /// Delete history whose occurrence is older than this; nil keeps it regardless of age. Default 90 days.
+    /// Delete history whose occurrence is older than this (a skip entry that counts several
+    /// occurrences, by the last of them); nil keeps it regardless of age. Default 90 days.
     public var maximumAge: Duration?
     /// Keep at most this many finished runs, and as many skip entries, per schedule; nil keeps
     /// them all. Default 10,000.
