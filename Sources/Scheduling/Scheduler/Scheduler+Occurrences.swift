@@ -31,6 +31,8 @@ extension Scheduler {
         var last: Date?
         /// Whether more events are due than one pass handles.
         var hasMore = false
+        /// How many events the plan walked.
+        var handled = 0
         /// When the next event falls due, if it falls within the lead time but cannot be prepared
         /// ahead: the entry fires again then.
         var waitsUntil: Date?
@@ -80,8 +82,8 @@ extension Scheduler {
     /// claim are left as they were and fire again after a delay that doubles with each failure
     /// up to a minute; their catch-up policy then decides, as after any absence.
     ///
-    /// - Returns: Whether a schedule has more events due than one pass handles (see
-    ///   ``eventsPerPass``): it fires again at once, and the pass should end first.
+    /// - Returns: Whether the schedules have more events due than one pass handles (see
+    ///   ``eventsPerPass``): they fire again at once, and the pass should end first.
     func fireDue(_ due: [Entry], now: Date) async -> Bool {
         var due = due
         if !canStartAll(due.count) { due.sort { $0.schedule.name < $1.schedule.name } }
@@ -91,8 +93,17 @@ extension Scheduler {
         claims.reserveCapacity(due.count)
         var occurrences: [Occurrence] = []
         occurrences.reserveCapacity(due.count)
+        // A pass walks at most `eventsPerPass` events in all: the schedules beyond fire again in
+        // the next pass.
+        var budget = Self.eventsPerPass
+        var deferred: [Entry] = []
         for entry in due {
-            let plan = plan(entry, now: now, claims: &claims)
+            guard budget > 0 else {
+                deferred.append(entry)
+                continue
+            }
+            let plan = plan(entry, now: now, budget: budget, claims: &claims)
+            budget -= plan.handled
             for claim in claims[plan.claims] {
                 occurrences.append(Occurrence(schedule: entry.schedule.name, instant: claim.instant))
             }
@@ -159,7 +170,8 @@ extension Scheduler {
                 }
             }
         }
-        return hasMore
+        for entry in deferred { addTimer(at: now, .due(entry, generation: entry.generation)) }
+        return hasMore || !deferred.isEmpty
     }
 
     /// Records that a schedule handled every occurrence up to and including `occurrence`.
@@ -183,7 +195,7 @@ extension Scheduler {
     /// - Parameter claims: The pass's list of occurrences to claim; the plan appends its own and
     ///   notes where they stand.
     private func plan(
-        _ entry: Entry, now: Date, claims: inout [(instant: Date, origin: JobRun.Origin)]
+        _ entry: Entry, now: Date, budget: Int, claims: inout [(instant: Date, origin: JobRun.Origin)]
     ) -> FirePlan {
         let schedule = entry.schedule
         let name = schedule.name
@@ -212,10 +224,12 @@ extension Scheduler {
             // After a long absence the walk takes several passes, so that commands and other
             // schedules are served in between. Occurrences within the grace come last: once one is
             // claimed, the walk ends in this pass.
-            guard handled < Self.eventsPerPass || claims.count > first else {
+            guard handled < budget || claims.count > first else {
                 walks[name] = walk
                 if !plan.overdue.isEmpty { self.overdue[name] = plan.overdue }
-                return FirePlan(entry: entry, generation: entry.generation, previousEvent: walk.start, hasMore: true)
+                return FirePlan(
+                    entry: entry, generation: entry.generation, previousEvent: walk.start, hasMore: true,
+                    handled: handled)
             }
             let due = event.isSkippedByGap ? event.instant : schedule.dueTime(of: event.instant)
             if due > now {
@@ -276,11 +290,12 @@ extension Scheduler {
         plan.claims = first..<claims.count
         plan.skipped = walk.skipped
         plan.last = walk.last
+        plan.handled = handled
         return plan
     }
 
-    /// How many of a schedule's due events its plan walks in one pass; a walk over more goes on
-    /// in the next passes (see ``Walk``).
+    /// How many due events the plans of one pass walk in all; a walk over more goes on in the
+    /// next passes (see ``Walk``), and schedules beyond fire then.
     static let eventsPerPass = 100_000
 
     /// How many missed occurrences a walk collects before it skips those that the catch-up policy

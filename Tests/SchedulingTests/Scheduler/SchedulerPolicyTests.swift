@@ -113,6 +113,33 @@ struct SchedulerPolicyTests {
             })
     }
 
+    @Test(
+        "several per-second schedules back after two days share the passes: each runs its latest missed occurrence once"
+    )
+    func longAbsenceOfSeveral() async throws {
+        var jobs = JobRegistry()
+        jobs.register("tick") { _ in }
+        let store = InMemoryJobStore()
+        let names = ["a", "b", "c"]
+        let policy = CatchUpPolicy(grace: .zero)
+        let (first, _) = Fixture.scheduler(jobs: jobs, store: store)
+        try await first.run { driver in
+            for name in names {
+                try await driver.scheduler.add(
+                    Schedule(name, job: JobReference("tick"), trigger: .every(.seconds(1)), catchUp: policy))
+            }
+        }
+        let back = Self.start.addingTimeInterval(2 * 86_400)
+        let (second, _) = Fixture.scheduler(at: Timestamp.string(from: back), jobs: jobs, store: store)
+        try await second.run { _ in }
+        for name in names {
+            let runs = try await Fixture.allRuns(store, name)
+            let skips = try await Fixture.allSkips(store, name)
+            #expect(runs.filter { $0.origin == .catchUp }.map(\.occurrence) == [back.addingTimeInterval(-1)])
+            #expect(runs.count + skips.map(\.count).reduce(0, +) == 2 * 86_400)
+        }
+    }
+
     /// Runs a per-minute schedule whose job takes 150 seconds, for ten minutes.
     static func overlap(_ policy: OverlapPolicy) async throws -> ([JobRun], [SkipRecord], Int) {
         let counter = Counter()
