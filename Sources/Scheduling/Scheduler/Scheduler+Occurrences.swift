@@ -57,6 +57,7 @@ extension Scheduler {
         var missedCount = 0
         /// When `missed` is compacted next.
         var compactAt = Scheduler.missedCompaction
+        /// The occurrences skipped so far.
         var skipped = SkippedOccurrences()
         /// The last occurrence walked that is due: the schedule's new cursor.
         var last: Date?
