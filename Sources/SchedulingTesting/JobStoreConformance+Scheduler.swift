@@ -109,8 +109,11 @@ private struct RandomOperations {
         }
         let outage = Outage()
         let failing: Set<InterceptingJobStore.Operation> = [.claimBatch, .saveRuns, .recordSkips, .advanceCursors]
-        let intercepted = InterceptingJobStore(base: store) { operation, _ in
-            if failing.contains(operation), outage.isOn { throw StoreOut() }
+        // Before the store acts, never after: an outage leaves the store untouched. (Failing after
+        // it acted, when the outage begins during a call, would leave a claim that the scheduler
+        // believes it did not make.)
+        let intercepted = InterceptingJobStore(base: store) { operation, moment in
+            if moment == .before, failing.contains(operation), outage.isOn { throw StoreOut() }
         }
         let clock = ManualClock(now: Date(timeIntervalSince1970: 1_772_323_200))  // 2026-03-01T00:00:00Z
         let scheduler = Scheduler(
