@@ -156,8 +156,8 @@ extension Scheduler {
                 if timers.min.map({ $0.at > top.at }) ?? true {
                     await startReadyRuns(now: now, group: &group)
                 }
-                // A schedule with more events due than a pass handles fires again in the next
-                // pass, after the commands, completions and writes that wait.
+                // Schedules with more events due than a pass walks fire again in the next pass,
+                // after the commands, completions and writes that wait.
                 if hasMore { return }
             case .release:
                 guard phase == .running, var runs = staged.removeValue(forKey: top.at) else { continue }
