@@ -105,6 +105,16 @@
                 .write(to: URL(fileURLWithPath: file))
             #expect(await reloader.reload(because: "test") == .init(removed: ["b", "c"]))
             #expect(try await store.schedules().map(\.schedule.name) == ["a"])
+
+            // A SIGHUP and the file watcher together: the second reload finds nothing left to do.
+            try Data("schedules:\n  d: { job: { process: [\"true\"] }, every: 1h }\n".utf8)
+                .write(to: URL(fileURLWithPath: file))
+            async let first = reloader.reload(because: "SIGHUP")
+            async let second = reloader.reload(because: "the file changed")
+            let both = await [first, second]
+            #expect(both.contains(.init(added: ["d"], removed: ["a"])))
+            #expect(both.contains(.init()))
+            #expect(try await store.schedules().map(\.schedule.name) == ["d"])
         }
 
         @Test func triggerRecordsARequestForAKnownScheduleOnly() async throws {

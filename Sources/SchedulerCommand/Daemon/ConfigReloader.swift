@@ -30,6 +30,8 @@
         let logger: Logger
         private var current: [Schedule]
         private var contents: Data?
+        /// The latest reload asked for; the next one waits for it.
+        private var latestReload: Task<ScheduleChanges?, Never>?
 
         init(
             file: String, initial: [Schedule], load: @escaping Load, scheduler: Scheduler,
@@ -70,11 +72,23 @@
             }
         }
 
-        /// Loads the file and applies what changed.
+        /// Loads the file and applies what changed, after any reload already under way: a SIGHUP
+        /// and the file watcher may ask at once, and two reloads that compared the file with the
+        /// same schedules would both add, or both remove, the same ones.
         ///
         /// - Returns: What changed, or nil when the file did not load.
         @discardableResult
         func reload(because reason: String) async -> ScheduleChanges? {
+            let previous = latestReload
+            let reload = Task {
+                _ = await previous?.value
+                return await reloadOnce(because: reason)
+            }
+            latestReload = reload
+            return await reload.value
+        }
+
+        private func reloadOnce(because reason: String) async -> ScheduleChanges? {
             contents = FileManager.default.contents(atPath: file)
             let desired: [Schedule]
             do {
