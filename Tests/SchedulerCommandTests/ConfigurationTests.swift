@@ -146,6 +146,30 @@
             #expect(errors.contains { $0.hasPrefix("test.yaml:24: error: schedule 'nojob' has no 'job'") })
         }
 
+        @Test func zeroIntervalsAndTimeoutsNameTheirKey() {
+            let errors = Self.errors(
+                """
+                schedules:
+                  a:
+                    job: { process: [echo] }
+                    every: 0s
+                  b:
+                    job: { process: [echo] }
+                    every: 1h
+                    timeout: 0m
+                  c:
+                    job: { process: [echo] }
+                    after_completion: 0s
+                """)
+            #expect(
+                errors == [
+                    "test.yaml:4: error: 'every' in schedule 'a' is '0s', and it must be at least one second (line 4); "
+                        + "write a duration above zero, such as 30s or 5m",
+                    "test.yaml:8: error: 'timeout' in schedule 'b' is '0m', and it must be at least one second (line 8); "
+                        + "write a duration above zero, such as 30s or 5m",
+                ])
+        }
+
         @Test func duplicateNamesAndBrokenYAML() {
             let duplicate = Self.errors(
                 """

@@ -111,13 +111,24 @@
         }
 
         /// `90s`, `5m`, `2h`, `1d` (86,400 s), or compounds such as `1h30m`.
-        mutating func duration(_ node: Node, key: String, context: String) -> Duration? {
+        /// A duration such as `90s`, `5m`, `2h` or `1h30m`.
+        ///
+        /// - Parameter isPositive: Whether zero is refused too (an interval, a timeout).
+        mutating func duration(_ node: Node, key: String, context: String, isPositive: Bool = false) -> Duration? {
             guard let text = string(node, key: key, context: context) else { return nil }
             guard let seconds = Self.seconds(text) else {
                 report(
                     key, line: line(node),
                     message: "'\(key)' in \(context) is '\(text)', not a duration (line \(line(node) ?? 0))",
                     suggestion: "write a number and a unit of s, m, h or d, such as 90s, 5m, 2h or 1h30m")
+                return nil
+            }
+            guard seconds > 0 || !isPositive else {
+                report(
+                    key, line: line(node),
+                    message:
+                        "'\(key)' in \(context) is '\(text)', and it must be at least one second (line \(line(node) ?? 0))",
+                    suggestion: "write a duration above zero, such as 30s or 5m")
                 return nil
             }
             return .seconds(seconds)

@@ -114,7 +114,9 @@
             let trigger = self.trigger(fields, zone: zone, context: context, line: line(keyNode))
             let start = value(fields, "start").flatMap { instant($0, key: "start", context: context) }
             let end = value(fields, "end").flatMap { instant($0, key: "end", context: context) }
-            let timeout = value(fields, "timeout").flatMap { duration($0, key: "timeout", context: context) }
+            let timeout = value(fields, "timeout").flatMap {
+                duration($0, key: "timeout", context: context, isPositive: true)
+            }
             let jitter = value(fields, "jitter").flatMap { duration($0, key: "jitter", context: context) } ?? .zero
             let retry = value(fields, "retry").flatMap { self.retry($0, context: context) } ?? .none
             let priority = value(fields, "priority").flatMap { self.priority($0, context: context) } ?? .medium
@@ -168,7 +170,9 @@
                     guard let text = string(node, key: "cron", context: context) else { return nil }
                     return try Trigger.cron(text, in: zone)
                 case "every":
-                    guard let interval = duration(node, key: "every", context: context) else { return nil }
+                    guard let interval = duration(node, key: "every", context: context, isPositive: true) else {
+                        return nil
+                    }
                     let anchor = value(fields, "anchor").flatMap { instant($0, key: "anchor", context: context) }
                     return try Trigger.every(interval, anchor: anchor ?? Date(timeIntervalSince1970: 0))
                 case "at":

@@ -130,7 +130,7 @@ extension CronExpression {
     ]
 
     static func twoDigits(_ value: Int) -> String {
-        value < 10 ? "0\(value)" : String(value)
+        value.zeroPadded(2)
     }
 
     static func ordinal(_ value: Int) -> String {

@@ -78,14 +78,22 @@ struct CronParser {
         }
         if tokens[0].text.first == "@" {
             let name = String(String.UnicodeScalarView(tokens[0].text)).lowercased()
+            // The name first: "@every 5m" is an unknown macro, not a known one with text after it.
+            guard let macro = macros.first(where: { $0.name == name }) else {
+                let known = macros.map(\.name).joined(separator: ", ")
+                let fix =
+                    switch name {
+                    case "@every":
+                        "for a fixed interval use an interval trigger instead of cron; or use one of \(known)"
+                    case "@reboot": "run the job at start-up from your application; cron macros are one of \(known)"
+                    default: "use one of \(known)"
+                    }
+                throw error("unknown macro \"\(name)\"", fix: fix, position: tokens[0].start + 1)
+            }
             guard tokens.count == 1 else {
                 throw error(
                     "a macro such as \(name) stands alone", fix: "remove the text after \(name)",
                     position: tokens[1].start + 1)
-            }
-            guard let macro = macros.first(where: { $0.name == name }) else {
-                let known = macros.map(\.name).joined(separator: ", ")
-                throw error("unknown macro \"\(name)\"", fix: "use one of \(known)", position: tokens[0].start + 1)
             }
             var result = try parse(macro.expansion)
             result.canonical = macro.name

@@ -31,7 +31,7 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         else {
             throw SchedulingError(
                 .invalidSchedule,
-                message: "\(year)-\(month)-\(day) is not a date",
+                message: "\(year.zeroPadded(4))-\(month.zeroPadded(2))-\(day.zeroPadded(2)) is not a date",
                 suggestion: "use a date that exists, written YYYY-MM-DD"
             )
         }
@@ -66,11 +66,7 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     /// The date as `YYYY-MM-DD`.
     public var description: String {
-        func pad(_ value: Int, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+        "\(year.zeroPadded(4))-\(month.zeroPadded(2))-\(day.zeroPadded(2))"
     }
 
     /// Earlier dates sort first.

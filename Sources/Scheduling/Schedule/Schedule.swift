@@ -113,12 +113,15 @@ public struct Schedule: Sendable, Hashable, Codable, Identifiable {
                 suggestion: "make end later than start, or remove one of them"
             )
         }
-        guard jitter >= .zero, timeout.map({ $0 > .zero }) ?? true else {
+        guard jitter >= .zero else {
             throw SchedulingError(
-                .invalidSchedule,
-                message: "schedule '\(name)' has a negative jitter or a timeout that is not positive",
-                suggestion: "use a jitter of zero or more and a timeout above zero"
-            )
+                .invalidSchedule, message: "schedule '\(name)' has a negative jitter, \(jitter)",
+                suggestion: "use a jitter of zero or more")
+        }
+        if let timeout, timeout <= .zero {
+            throw SchedulingError(
+                .invalidSchedule, message: "schedule '\(name)' has a timeout of \(timeout), not above zero",
+                suggestion: "use a timeout above zero, or none for no limit")
         }
         storage = ScheduleStorage(
             name: name, job: job, trigger: trigger, isEnabled: enabled, start: start, end: end,

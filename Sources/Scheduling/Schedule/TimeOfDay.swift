@@ -25,7 +25,7 @@ public struct TimeOfDay: Sendable, Hashable, Comparable, Codable, CustomStringCo
         guard (0...23).contains(hour), (0...59).contains(minute) else {
             throw SchedulingError(
                 .invalidSchedule,
-                message: "time of day \(hour):\(minute) is out of range",
+                message: "time of day \(hour.zeroPadded(2)):\(minute.zeroPadded(2)) is out of range",
                 suggestion: "use an hour from 0 to 23 and a minute from 0 to 59"
             )
         }
@@ -53,7 +53,7 @@ public struct TimeOfDay: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     /// The time as `HH:MM`.
     public var description: String {
-        (hour < 10 ? "0" : "") + "\(hour):" + (minute < 10 ? "0" : "") + "\(minute)"
+        "\(hour.zeroPadded(2)):\(minute.zeroPadded(2))"
     }
 
     /// The cron expression that fires at this time every day, such as `30 13 * * *`: the one

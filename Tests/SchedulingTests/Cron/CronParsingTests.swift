@@ -274,6 +274,8 @@ struct CronErrorTests {
         Expected(text: "@", position: 1, fragment: "unknown macro"),
         Expected(text: "@fortnightly", position: 1, fragment: "unknown macro"),
         Expected(text: "@daily 5", position: 8, fragment: "stands alone"),
+        Expected(text: "@every 5m", position: 1, fragment: "interval trigger"),
+        Expected(text: "@reboot", position: 1, fragment: "at start-up"),
         Expected(text: "0 0 30 2 *", field: .dayOfMonth, fragment: "day 30 never occurs in February"),
         Expected(text: "0 0 31 4,6,9,11 *", field: .dayOfMonth, fragment: "April, June, September or November"),
         Expected(text: "0 0 30,31 2 *", field: .dayOfMonth, fragment: "days 30 and 31 never occur"),

@@ -189,6 +189,12 @@ struct ScheduleTests {
             },
             "schedule 'b' ends at 2026-01-01T00:00:00Z, not after its start 2026-02-01T00:00:00Z"
         ),
+        BadInput(
+            { _ = try Schedule("t", job: JobReference("j"), trigger: .once(at: .now), timeout: .zero) },
+            "schedule 't' has a timeout of 0.0 seconds, not above zero"),
+        BadInput(
+            { _ = try Schedule("t", job: JobReference("j"), trigger: .once(at: .now), jitter: .seconds(-5)) },
+            "schedule 't' has a negative jitter, -5.0 seconds"),
         BadInput({ _ = try Trigger.every(.zero) }, "interval 0.0 seconds is not a positive whole number of seconds"),
         BadInput(
             { _ = try Trigger.every(.milliseconds(1500)) },
@@ -197,9 +203,9 @@ struct ScheduleTests {
         BadInput(
             { _ = try Trigger.timesOfDay([TimeOfDay("06:00")], everyDays: 0) },
             "every 0 days is not a positive number of days"),
-        BadInput({ _ = try TimeOfDay("25:00") }, "time of day 25:0 is out of range"),
+        BadInput({ _ = try TimeOfDay("25:00") }, "time of day 25:00 is out of range"),
         BadInput({ _ = try TimeOfDay("6:5") }, "'6:5' is not a time of day"),
-        BadInput({ _ = try LocalDate("2026-02-30") }, "2026-2-30 is not a date"),
+        BadInput({ _ = try LocalDate("2026-02-30") }, "2026-02-30 is not a date"),
         BadInput({ _ = try LocalDate("26-01-01") }, "'26-01-01' is not a date"),
     ]
 
