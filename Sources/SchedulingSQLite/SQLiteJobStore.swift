@@ -18,7 +18,8 @@
     /// process; a power loss can lose the last transactions, never corrupt the file) and a busy
     /// timeout, so several processes (a daemon and the CLI beside it) can share it: a writer waits
     /// for another instead of failing with "database is locked". The schema is created and evolved
-    /// by a migrator. A file that is not an SQLite database, a database of another application, and
+    /// by a migrator; processes that open a new file at the same moment wait for each other's
+    /// migrations instead of failing. A file that is not an SQLite database, a database of another application, and
     /// a file written by a newer version are refused with an ``SQLiteStoreError`` and left untouched.
     ///
     /// ```swift
@@ -78,17 +79,15 @@
                     suggestion: "check the path and its permissions", underlying: error)
             }
             try Schema.checkHeader(path: path)
-            try Schema.checkOwnership(path: path)
             var options = GRDB.Configuration()
             options.busyMode = .timeout(configuration.busyTimeout.timeInterval)
             options.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
             }
             do {
-                pool = try DatabasePool(path: path, configuration: options)
-                try Schema.migrator.migrate(pool)
+                pool = try Schema.openMigrated(path: path, configuration: options)
             } catch {
-                throw Schema.classify(error, path: path)
+                throw Schema.openingError(error, path: path)
             }
         }
 

@@ -140,7 +140,7 @@
                     let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
                     guard tables > 0 else { return }
                     let identifier = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
-                    guard identifier == applicationID else {
+                    guard identifier == applicationID || isBeingCreated(db) else {
                         throw SQLiteStoreError(
                             .foreignDatabase,
                             path: path,
@@ -165,6 +165,16 @@
             } catch {
                 throw classify(error, path: path)
             }
+        }
+
+        /// Whether a file holds nothing but the migrator's empty table: a store that another process
+        /// is creating, or whose creation stopped before its first migration. The first migration
+        /// writes the application identifier together with the tables, so a file with anything else
+        /// and no identifier is another application's.
+        private static func isBeingCreated(_ db: Database) -> Bool {
+            let names = (try? String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"))
+            guard names == ["grdb_migrations"] else { return false }
+            return (try? Int.fetchOne(db, sql: "SELECT count(*) FROM grdb_migrations")) == 0
         }
 
         /// Turns an SQLite error into the store's error.

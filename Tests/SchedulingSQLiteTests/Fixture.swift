@@ -8,6 +8,7 @@
 
 #if SQLite
     import Foundation
+    import GRDB
     import Logging
     import Scheduling
 
@@ -31,6 +32,16 @@
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }
             return try await body(folder.appendingPathComponent(name).path)
+        }
+
+        /// Runs SQL statements on a file through a plain connection, as another program would,
+        /// and closes it.
+        static func execute(_ statements: String..., on path: String) async throws {
+            let queue = try DatabaseQueue(path: path)
+            try await queue.write { db in
+                for statement in statements { try db.execute(sql: statement) }
+            }
+            try queue.close()
         }
 
         static func finishedRun(_ schedule: String, at occurrence: Date, status: JobRun.Status = .succeeded) -> JobRun {

@@ -69,17 +69,22 @@
             }
         }
 
-        @Test("refuses an SQLite database of another application and leaves it untouched")
-        func foreignDatabase() async throws {
+        @Test(
+            "refuses an SQLite database of another application and leaves it untouched",
+            arguments: [
+                [
+                    "CREATE TABLE photos (id INTEGER PRIMARY KEY, title TEXT)",
+                    "INSERT INTO photos (title) VALUES ('beach')",
+                ],
+                // Another application's that uses the same migrator.
+                [
+                    "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)",
+                    "INSERT INTO grdb_migrations VALUES ('notes-v1')",
+                ],
+            ])
+        func foreignDatabase(statements: [String]) async throws {
             try await Fixture.withTemporaryFile("photos.sqlite") { path in
-                do {
-                    let queue = try DatabaseQueue(path: path)
-                    try await queue.write { db in
-                        try db.execute(sql: "CREATE TABLE photos (id INTEGER PRIMARY KEY, title TEXT)")
-                        try db.execute(sql: "INSERT INTO photos (title) VALUES ('beach')")
-                    }
-                    try queue.close()
-                }
+                for statement in statements { try await Fixture.execute(statement, on: path) }
                 let before = FileManager.default.contents(atPath: path)
                 let error = try #require(throws: SQLiteStoreError.self) { try SQLiteJobStore(path: path) }
                 #expect(error.code == .foreignDatabase)
@@ -88,17 +93,25 @@
             }
         }
 
+        @Test(
+            "a file left with only the migrator's empty table, by a first start that stopped there, opens as a new store"
+        )
+        func interruptedCreation() async throws {
+            try await Fixture.withTemporaryFile { path in
+                try await Fixture.execute(
+                    "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)", on: path)
+                let store = try SQLiteJobStore(path: path)
+                try await store.saveSchedule(Schedule("a", job: JobReference("j"), trigger: .every(.seconds(60))))
+                #expect(try await store.schedules().count == 1)
+            }
+        }
+
         @Test("refuses a file written by a newer schema and leaves it untouched")
         func newerSchema() async throws {
             try await Fixture.withTemporaryFile { path in
                 try SQLiteJobStore(path: path).close()
-                do {
-                    let queue = try DatabaseQueue(path: path)
-                    try await queue.write { db in
-                        try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v999-from-the-future')")
-                    }
-                    try queue.close()
-                }
+                try await Fixture.execute(
+                    "INSERT INTO grdb_migrations (identifier) VALUES ('v999-from-the-future')", on: path)
                 let before = FileManager.default.contents(atPath: path)
                 let error = try #require(throws: SQLiteStoreError.self) { try SQLiteJobStore(path: path) }
                 #expect(error.code == .newerSchema)
@@ -179,18 +192,40 @@
             }
         }
 
+        @Test(
+            "several processes opening one new file at once each get the store, none mistakes it for another application's",
+            arguments: 1...20)
+        func simultaneousCreation(round: Int) async throws {
+            try await Fixture.withTemporaryFile { path in
+                // Separate connections, as separate processes have: SQLite's file locks decide between them.
+                let opened = await withTaskGroup(of: String?.self) { group in
+                    for _ in 0..<6 {
+                        group.addTask {
+                            do {
+                                _ = try SQLiteJobStore(path: path)
+                                return nil
+                            } catch {
+                                return "\(error)"
+                            }
+                        }
+                    }
+                    return await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(opened.compactMap { $0 } == [])
+                let store = try SQLiteJobStore(path: path)
+                try await store.saveSchedule(Schedule("a", job: JobReference("j"), trigger: .every(.seconds(60))))
+                #expect(try await store.schedules().map(\.schedule.name) == ["a"])
+            }
+        }
+
         @Test("a record this version cannot read is an error naming it, not a crash")
         func invalidRecord() async throws {
             try await Fixture.withTemporaryFile { path in
                 let store = try SQLiteJobStore(path: path)
                 let run = Fixture.finishedRun("s", at: Fixture.date("2026-01-01T00:00:00Z"))
                 try await store.saveRun(run)
-                let queue = try DatabaseQueue(path: path)
-                try await queue.write { db in
-                    try db.execute(
-                        sql: "UPDATE runs SET status = 'exploded' WHERE id = ?", arguments: [run.id.uuidString])
-                }
-                try queue.close()
+                try await Fixture.execute(
+                    "UPDATE runs SET status = 'exploded' WHERE id = '\(run.id.uuidString)'", on: path)
                 await #expect(throws: SQLiteStoreError(.invalidRecord, path: path, message: "")) {
                     _ = try await store.runs(matching: RunQuery())
                 }

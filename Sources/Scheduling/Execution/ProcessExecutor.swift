@@ -237,9 +237,11 @@ public struct ProcessExecutor: Executor {
             }
         } catch let error as SubprocessError {
             try Task.checkCancellation()
+            // Its text ends with a full stop, and the suggestion follows after "; ".
+            let reason = String(describing: error)
             throw SchedulingError(
                 .processFailed,
-                message: "could not run \(program): \(error)",
+                message: "could not run \(program): \(reason.hasSuffix(".") ? String(reason.dropLast()) : reason)",
                 suggestion: "check that the program exists and is executable"
             )
         }

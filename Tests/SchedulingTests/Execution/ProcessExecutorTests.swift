@@ -131,9 +131,12 @@ struct ProcessExecutorTests {
 
     @Test("a missing program and missing arguments are clear errors")
     func badInput() async throws {
-        await #expect(throws: SchedulingError(.processFailed, message: "")) {
+        let missing = await #expect(throws: SchedulingError(.processFailed, message: "")) {
             _ = try await JobRegistry().execute(.process(["no-such-program-here"]), context: Self.context())
         }
+        // One sentence: the reason, then the fix, without a full stop between them.
+        #expect(missing?.message.hasPrefix("could not run no-such-program-here: ") == true)
+        #expect(missing?.description.contains(".;") == false, "\(String(describing: missing))")
         await #expect(throws: SchedulingError(.invalidParameters, message: "")) {
             _ = try await JobRegistry().execute(.process([]), context: Self.context())
         }
