@@ -30,6 +30,7 @@
                 case cannotOpen
                 case storage
                 case invalidRecord
+                case instanceInUse
             }
 
             private let base: Base
@@ -48,6 +49,9 @@
             public static let storage = Code(base: .storage)
             /// A stored record cannot be decoded (edited by hand, or written by an incompatible version).
             public static let invalidRecord = Code(base: .invalidRecord)
+            /// Another live process holds the instance name on this file (see
+            /// ``SQLiteJobStore/lockInstance(_:)``).
+            public static let instanceInUse = Code(base: .instanceInUse)
 
             /// The code's name.
             public var description: String { base.rawValue }

@@ -218,6 +218,40 @@
             }
         }
 
+        @Test("an instance name is held by one process at a time, and free again once released")
+        func instanceLock() async throws {
+            try await Fixture.withTemporaryFile { path in
+                let store = try SQLiteJobStore(path: path)
+                var first: InstanceLock? = try store.lockInstance("worker")
+                #expect(first?.instance == "worker")
+                // Another open of the file, as another process's, finds the name taken.
+                let error = try #require(throws: SQLiteStoreError.self) {
+                    try SQLiteJobStore(path: path).lockInstance("worker")
+                }
+                #expect(error.code == .instanceInUse)
+                #expect(error.description.contains("process \(getpid()) runs instance 'worker'"), "\(error)")
+                // Other names are free.
+                let other = try store.lockInstance("worker-2")
+                #expect(other.path != first?.path)
+                first = nil
+                #expect(try store.lockInstance("worker").instance == "worker")
+                withExtendedLifetime(other) {}
+            }
+        }
+
+        @Test(
+            "any instance name makes a lock file beside the store",
+            arguments: ["host.example.com", "a/b/../c", "naïve 名前", String(repeating: "long-name/", count: 40)])
+        func instanceLockFileNames(instance: String) async throws {
+            try await Fixture.withTemporaryFile { path in
+                let lock = try SQLiteJobStore(path: path).lockInstance(instance)
+                let folder = (path as NSString).deletingLastPathComponent
+                #expect((lock.path as NSString).deletingLastPathComponent == folder)
+                #expect(FileManager.default.fileExists(atPath: lock.path))
+                #expect((lock.path as NSString).lastPathComponent.utf8.count < 200)
+            }
+        }
+
         @Test("a record this version cannot read is an error naming it, not a crash")
         func invalidRecord() async throws {
             try await Fixture.withTemporaryFile { path in

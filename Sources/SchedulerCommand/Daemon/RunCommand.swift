@@ -106,8 +106,12 @@
             concurrency: Int, logger: Logger
         ) async throws {
             let store: SQLiteJobStore
+            let lock: InstanceLock
             do {
                 store = try SQLiteJobStore(path: statePath)
+                // Held until the daemon stops: a second daemon under this name would take this
+                // one's running jobs for interrupted ones and run them again.
+                lock = try store.lockInstance(instance ?? SchedulerDaemon.defaultInstance)
             } catch {
                 FileHandle.standardError.write(Data("error: \(error)\n".utf8))
                 throw ExitCode.failure
@@ -115,11 +119,11 @@
             logger.info("daemon starting", metadata: ["scheduler.state": "\(statePath)"])
             let daemon = SchedulerDaemon(
                 source: source, store: store, jobs: jobs(store),
-                configuration: Scheduler.Configuration(
-                    instance: instance ?? SchedulerDaemon.defaultInstance, concurrency: concurrency),
+                configuration: Scheduler.Configuration(instance: lock.instance, concurrency: concurrency),
                 logger: logger)
             try await daemon.run()
             try store.close()
+            withExtendedLifetime(lock) {}
         }
     }
 #endif
