@@ -9,6 +9,7 @@
 import Foundation
 @_spi(Testing) import Scheduling
 import SchedulingTesting
+import Synchronization
 import Testing
 
 /// Another process (the `scheduler` command line, another instance) changes the store; a
@@ -48,6 +49,44 @@ struct SchedulerSynchronizeTests {
         #expect(counter.count == 3)
         let skips = try await Fixture.allSkips(store)
         #expect(skips.map(\.reason) == [.paused, .disabled])
+    }
+
+    @Test("a pause found by a poll in the middle of a long catch-up walk applies to every occurrence of the walk")
+    func pauseFoundMidWalk() async throws {
+        let counter = Counter()
+        let store = InMemoryJobStore(configuration: .init(skipsPerSchedule: 10_000))
+        // What the store held when the scheduler polled it after the jump.
+        let skippedAtPoll = Mutex<[Int]>([])
+        let jumped = Atomic<Bool>(false)
+        let (driver, _) = Fixture.scheduler(
+            jobs: Self.jobs(counter), store: store, storePollInterval: .seconds(1)
+        ) { operation, moment in
+            guard operation == .schedules, moment == .before, jumped.load(ordering: .relaxed) else { return }
+            let skipped = try await store.skips(matching: SkipQuery(limit: .max)).count
+            skippedAtPoll.withLock { $0.append(skipped) }
+        }
+        let policy = CatchUpPolicy(grace: .zero, window: .seconds(7 * 86_400))
+        let back = Self.start.addingTimeInterval(3 * 86_400)
+        try await driver.run { driver in
+            try await driver.scheduler.add(
+                Schedule("tick", job: JobReference("tick"), trigger: .every(.seconds(1)), catchUp: policy))
+            try await driver.advance(by: .seconds(5))
+            #expect(counter.count == 5)
+            // Another process pauses the schedule, and the clock steps three days: the due timer
+            // (the lead time before the next second) comes before the next poll, so the walk over
+            // 259,200 events begins first, and the poll finds the pause at its second pass.
+            try await store.setPaused(true, schedule: "tick")
+            jumped.store(true, ordering: .relaxed)
+            try await driver.jump(to: back)
+        }
+        #expect(counter.count == 5, "nothing of the walk ran")
+        #expect(skippedAtPoll.withLock { $0.first } == 0, "the poll came before the walk recorded anything")
+        let runs = try await Fixture.allRuns(store)
+        #expect(runs.count == 5)
+        let skips = try await Fixture.allSkips(store)
+        #expect(Set(skips.map(\.reason)) == [.paused])
+        // Every occurrence after the last run, up to the instant of the jump, is skipped as paused.
+        #expect(skips.map(\.count).reduce(0, +) == Int(back.timeIntervalSince(Self.start)) - 5)
     }
 
     @Test("a requested run is taken within a poll, runs once, and keeps its identifier")
