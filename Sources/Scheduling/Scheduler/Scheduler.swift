@@ -41,6 +41,11 @@ public actor Scheduler: Service {
     public struct Configuration: Sendable {
         /// This instance's name: the owner of its claims and runs, and the holder of its lease.
         /// Defaults to `scheduler-` and eight random hexadecimal digits.
+        ///
+        /// A scheduler that starts takes the runs left unfinished under its name for its previous
+        /// life's and retries them, so two live processes must never share a name. A fixed name
+        /// (to recover at once after a restart) needs a guard against a second process: on SQLite,
+        /// `SQLiteJobStore.lockInstance(_:)`.
         public var instance: String
         /// How many attempts execute at once; ready runs beyond wait in priority order. Default 4.
         /// Attempts run on worker tasks that the scheduler starts as needed, up to this many, and
