@@ -140,7 +140,9 @@ public struct Trigger: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     /// Starts again `delay` after the previous run finished; the first run starts when the
-    /// schedule is added.
+    /// schedule is added. A scheduler that restarts waits the rest of the delay after the last
+    /// recorded run's finish; a start that fell due while it was stopped goes to the catch-up
+    /// policy.
     ///
     /// - Throws: ``SchedulingError/Code/invalidSchedule`` for a negative delay.
     public static func runThenWait(_ delay: Duration) throws(SchedulingError) -> Trigger {

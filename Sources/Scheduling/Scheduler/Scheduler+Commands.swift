@@ -33,7 +33,7 @@ extension Scheduler {
                     schedule: stored.schedule,
                     isPaused: stored.isPaused,
                     cursor: cursor,
-                    nextEvent: stored.schedule.nextEvent(after: cursor),
+                    nextEvent: try await firstEvent(of: stored.schedule, after: cursor, isNew: stored.cursor == nil),
                     generation: 0
                 )
             )
@@ -41,6 +41,19 @@ extension Scheduler {
         guard !isLoaded else { return }
         for entry in loaded { install(entry) }
         isLoaded = true
+    }
+
+    /// The first event of a loaded schedule after its cursor.
+    ///
+    /// A run-then-wait schedule that ran before waits its delay after its last run finished, as it
+    /// would have had the scheduler not stopped: a restart does not start it early. Otherwise, or
+    /// when its last run never finished (it is recovered as interrupted), it starts at the next
+    /// second, as when it is added.
+    private func firstEvent(of schedule: Schedule, after cursor: Date, isNew: Bool) async throws -> Trigger.Event? {
+        guard !isNew, case .runThenWait(let delay) = schedule.trigger.kind,
+            let finished = try await store.runs(matching: RunQuery(schedule: schedule.name, limit: 1)).first?.finished
+        else { return schedule.nextEvent(after: cursor) }
+        return Self.event(waiting: delay, after: finished, cursor: cursor, end: schedule.end)
     }
 
     private func install(_ entry: Entry) {

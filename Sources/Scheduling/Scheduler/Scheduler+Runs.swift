@@ -381,14 +381,20 @@ extension Scheduler {
         if phase == .running, entry.schedule.dependsOnCompletion, entry.activeRuns.isEmpty,
             case .runThenWait(let delay) = entry.schedule.trigger.kind
         {
-            let earliest = entry.cursor.addingTimeInterval(1)
-            let next = max(now.addingTimeInterval(delay.seconds).wholeSecondCeiling, earliest)
-            if entry.schedule.end.map({ next < $0 }) ?? true {
-                entry.nextEvent = Trigger.Event(instant: next, isSkippedByGap: false)
+            if let event = Self.event(waiting: delay, after: now, cursor: entry.cursor, end: entry.schedule.end) {
+                entry.nextEvent = event
                 entry.generation &+= 1
-                addTimer(at: next, .due(entry, generation: entry.generation))
+                addTimer(at: event.instant, .due(entry, generation: entry.generation))
             }
         }
+    }
+
+    /// The next start of a run-then-wait schedule whose last run finished at `finished`: `delay`
+    /// later, on a whole second, and after the schedule's cursor; nil when that is past its end.
+    static func event(waiting delay: Duration, after finished: Date, cursor: Date, end: Date?) -> Trigger.Event? {
+        let next = max(finished.addingTimeInterval(delay.seconds).wholeSecondCeiling, cursor.addingTimeInterval(1))
+        guard end.map({ next < $0 }) ?? true else { return nil }
+        return Trigger.Event(instant: next, isSkippedByGap: false)
     }
 }
 

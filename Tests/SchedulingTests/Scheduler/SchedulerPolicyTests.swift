@@ -398,6 +398,38 @@ struct SchedulerPolicyTests {
         #expect(starts == [1, 2401, 4801])
     }
 
+    @Test(
+        "run-then-wait after a restart waits its delay from the last run's finish, and catches up when that passed",
+        arguments: [600.0, 7_200.0])
+    func runThenWaitAcrossARestart(away: Double) async throws {
+        var jobs = JobRegistry()
+        jobs.registerSleeping("work", seconds: 600)
+        let store = InMemoryJobStore()
+        let (first, _) = Fixture.scheduler(jobs: jobs, store: store)
+        try await first.run { driver in
+            try await driver.scheduler.add(
+                Schedule("loop", job: JobReference("work"), trigger: .runThenWait(.seconds(1800))))
+            // Runs at 1 s, finishes at 601 s; the next would start at 2401 s.
+            try await driver.advance(by: .seconds(700))
+        }
+        let restart = Self.start.addingTimeInterval(700 + away)
+        let (second, _) = Fixture.scheduler(at: Timestamp.string(from: restart), jobs: jobs, store: store)
+        try await second.run { driver in try await driver.advance(by: .seconds(3_000)) }
+        let runs = try await Fixture.allRuns(store)
+        let starts = runs.map { $0.attempts[0].started.timeIntervalSince(Self.start) }
+        if away == 600 {
+            // Back at 1300 s: the wait goes on to 2401 s, as if nothing had stopped.
+            #expect(starts == [1, 2401])
+            #expect(runs.map(\.origin) == [.scheduled, .scheduled])
+        } else {
+            // Back at 7900 s, long after 2401 s: the catch-up policy runs the missed start now, and
+            // the next waits from its finish at 8500 s.
+            #expect(starts == [1, 7900, 10300])
+            #expect(runs.map { $0.occurrence.timeIntervalSince(Self.start) } == [1, 2401, 10300])
+            #expect(runs.map(\.origin) == [.scheduled, .catchUp, .scheduled])
+        }
+    }
+
     @Test("a manual trigger runs now, recorded as manual")
     func manualTrigger() async throws {
         var jobs = JobRegistry()
