@@ -28,32 +28,20 @@ extension Scheduler {
                 try await store.advanceCursor(of: stored.schedule.name, to: now)
                 cursor = now
             }
-            loaded.append(
-                Entry(
-                    schedule: stored.schedule,
-                    isPaused: stored.isPaused,
-                    cursor: cursor,
-                    nextEvent: try await firstEvent(of: stored.schedule, after: cursor, isNew: stored.cursor == nil),
-                    generation: 0
-                )
-            )
+            let entry = Entry(
+                schedule: stored.schedule, isPaused: stored.isPaused, cursor: cursor, nextEvent: nil, generation: 0)
+            if stored.cursor != nil, stored.schedule.dependsOnCompletion {
+                // Its last run's finish, which the wait counts from; none when it never finished
+                // (it is recovered as interrupted), and then it starts at the next second.
+                entry.lastFinish = try await store.runs(matching: RunQuery(schedule: stored.schedule.name, limit: 1))
+                    .first?.finished
+            }
+            entry.nextEvent = entry.eventAfterCursor
+            loaded.append(entry)
         }
         guard !isLoaded else { return }
         for entry in loaded { install(entry) }
         isLoaded = true
-    }
-
-    /// The first event of a loaded schedule after its cursor.
-    ///
-    /// A run-then-wait schedule that ran before waits its delay after its last run finished, as it
-    /// would have had the scheduler not stopped: a restart does not start it early. Otherwise, or
-    /// when its last run never finished (it is recovered as interrupted), it starts at the next
-    /// second, as when it is added.
-    private func firstEvent(of schedule: Schedule, after cursor: Date, isNew: Bool) async throws -> Trigger.Event? {
-        guard !isNew, case .runThenWait(let delay) = schedule.trigger.kind,
-            let finished = try await store.runs(matching: RunQuery(schedule: schedule.name, limit: 1)).first?.finished
-        else { return schedule.nextEvent(after: cursor) }
-        return Self.event(waiting: delay, after: finished, cursor: cursor, end: schedule.end)
     }
 
     private func install(_ entry: Entry) {
@@ -149,7 +137,7 @@ extension Scheduler {
     private func redefine(_ entry: Entry, as schedule: Schedule) {
         entry.schedule = schedule
         if !(schedule.dependsOnCompletion && !entry.activeRuns.isEmpty) {
-            entry.nextEvent = schedule.nextEvent(after: entry.cursor)
+            entry.nextEvent = entry.eventAfterCursor
         }
         install(entry)
     }

@@ -381,6 +381,7 @@ extension Scheduler {
         if phase == .running, entry.schedule.dependsOnCompletion, entry.activeRuns.isEmpty,
             case .runThenWait(let delay) = entry.schedule.trigger.kind
         {
+            entry.lastFinish = now
             if let event = Self.event(waiting: delay, after: now, cursor: entry.cursor, end: entry.schedule.end) {
                 entry.nextEvent = event
                 entry.generation &+= 1

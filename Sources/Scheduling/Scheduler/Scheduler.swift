@@ -119,6 +119,9 @@ public actor Scheduler: Service {
         var activeRuns: [UUID] = []
         /// Runs claimed while others were active, waiting under the overlap policy.
         var buffered: Deque<UUID> = []
+        /// When its last run finished, as far as this scheduler knows: a run-then-wait schedule
+        /// starts again its delay later.
+        var lastFinish: Date?
 
         init(schedule: Schedule, isPaused: Bool, cursor: Date, nextEvent: Trigger.Event?, generation: Int) {
             self.schedule = schedule
@@ -126,6 +129,16 @@ public actor Scheduler: Service {
             self.cursor = cursor
             self.nextEvent = nextEvent
             self.generation = generation
+        }
+
+        /// The first event after the cursor under the current definition: for a run-then-wait
+        /// schedule whose last run finished, its delay after that finish, so that a restart or a
+        /// new definition does not start it early.
+        var eventAfterCursor: Trigger.Event? {
+            guard case .runThenWait(let delay) = schedule.trigger.kind, let lastFinish else {
+                return schedule.nextEvent(after: cursor)
+            }
+            return Scheduler.event(waiting: delay, after: lastFinish, cursor: cursor, end: schedule.end)
         }
     }
 

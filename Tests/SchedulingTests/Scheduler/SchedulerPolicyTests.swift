@@ -384,18 +384,26 @@ struct SchedulerPolicyTests {
         #expect(try await Fixture.allRuns(store, "paused").count == 48)
     }
 
-    @Test("run-then-wait starts again a delay after each run finishes")
-    func runThenWait() async throws {
+    @Test(
+        "run-then-wait starts again a delay after each run finishes; replaced, the new delay after the last finish",
+        arguments: [false, true])
+    func runThenWait(replaced: Bool) async throws {
         var jobs = JobRegistry()
         jobs.registerSleeping("work", seconds: 600)
         let (driver, store) = Fixture.scheduler(jobs: jobs)
         try await driver.run { driver in
             try await driver.scheduler.add(
                 Schedule("loop", job: JobReference("work"), trigger: .runThenWait(.seconds(1800))))
-            try await driver.advance(by: .seconds(7200))
+            try await driver.advance(by: .seconds(700))
+            if replaced {
+                try await driver.scheduler.replace(
+                    Schedule("loop", job: JobReference("work"), trigger: .runThenWait(.seconds(3600))))
+            }
+            try await driver.advance(by: .seconds(6500))
         }
         let starts = try await Fixture.allRuns(store).map { $0.attempts[0].started.timeIntervalSince(Self.start) }
-        #expect(starts == [1, 2401, 4801])
+        // The first run finishes at 601 s.
+        #expect(starts == (replaced ? [1, 4201] : [1, 2401, 4801]))
     }
 
     @Test(
