@@ -98,37 +98,25 @@
             return Int32(text).map { "process \($0)" }
         }
 
-        /// An instance name as part of a file name: letters, digits, `.`, `-` and `_` as they are,
-        /// every other byte as `%XX`; a long name is cut and ends with a hash of the whole.
+        /// An instance name as part of a file name: ASCII letters, digits, `.`, `-` and `_` as they
+        /// are, every other byte percent-encoded; a long name is cut and ends with a hash of the
+        /// whole.
         static func fileName(for instance: String) -> String {
-            var name = ""
-            for byte in instance.utf8 {
-                let scalar = Unicode.Scalar(byte)
-                if ("0"..."9").contains(scalar) || ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
-                    || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
-                {
-                    name.unicodeScalars.append(scalar)
-                } else {
-                    name += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
-                }
-            }
+            let name = instance.addingPercentEncoding(withAllowedCharacters: fileNameCharacters) ?? "instance"
             guard name.utf8.count > 96 else { return name }
             // FNV-1a, 64 bits: stable across processes and versions, unlike `Hasher`.
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
             for byte in instance.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
             return String(name.prefix(80)) + "-" + String(hash, radix: 16)
         }
+
+        /// The characters an instance name keeps in a lock file's name.
+        private static let fileNameCharacters = CharacterSet(
+            charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_")
     }
 
     /// Closes a file descriptor (here, where `close` means the system's, not a store's method).
     private func closeDescriptor(_ descriptor: Int32) {
         _ = close(descriptor)
-    }
-
-    extension String {
-        /// The string with leading zeros up to `width` characters.
-        fileprivate func leftPadded(to width: Int) -> String {
-            String(repeating: "0", count: max(0, width - count)) + self
-        }
     }
 #endif
